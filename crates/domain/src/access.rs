@@ -1,0 +1,379 @@
+//! Who may see and change what: decided here and nowhere else.
+//!
+//! The web layer builds an [`Actor`] from the validated session (the user and the grants stored
+//! for them), loads the facts about the thing asked for (which class a student is in, which
+//! commission a candidate is assigned to…), and asks the actor for a capability. A capability
+//! can only be built by this module (its fields are private), and the store functions that read
+//! or change scoped data take one, so a handler that skipped the check does not compile.
+//!
+//! Admins manage accounts, schools and classes; they do not read dossiers.
+
+use crate::role::{Grant, Role};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// The authenticated person, with every grant they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    user_id: i64,
+    grants: Vec<Grant>,
+}
+
+impl Actor {
+    pub fn new(user_id: i64, grants: Vec<Grant>) -> Actor {
+        Actor { user_id, grants }
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    /// The distinct roles held, in the order of [`Role::ALL`].
+    pub fn roles(&self) -> BTreeSet<Role> {
+        self.grants.iter().map(|g| g.role).collect()
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    /// Scope ids of every grant of `role`.
+    pub fn scopes(&self, role: Role) -> impl Iterator<Item = i64> + '_ {
+        self.grants
+            .iter()
+            .filter(move |g| g.role == role)
+            .filter_map(|g| g.scope_id)
+    }
+
+    fn holds(&self, role: Role, scope: i64) -> bool {
+        self.scopes(role).any(|s| s == scope)
+    }
+
+    /// Account, school and class administration.
+    pub fn admin(&self) -> Option<AdminCap> {
+        self.has_role(Role::Admin).then_some(AdminCap { _private: () })
+    }
+
+    /// Reading a student's dossier, and the reason it is granted.
+    pub fn student(&self, facts: &StudentFacts) -> Option<StudentCap> {
+        let via = if facts.student_id == self.user_id && self.has_role(Role::Student) {
+            StudentAccess::Owner
+        } else if self.holds(Role::Teacher, facts.class_id) {
+            StudentAccess::Teacher
+        } else if self.holds(Role::Tutor, facts.student_id) {
+            StudentAccess::Tutor
+        } else if facts
+            .commission_ids
+            .iter()
+            .any(|c| self.holds(Role::CommissionMember, *c))
+        {
+            StudentAccess::CommissionMember
+        } else if self.holds(Role::HeadOfSchool, facts.school_id) {
+            StudentAccess::HeadOfSchool
+        } else if facts
+            .exam_session_ids
+            .iter()
+            .any(|s| self.holds(Role::JuryPresident, *s))
+        {
+            StudentAccess::JuryPresident
+        } else {
+            return None;
+        };
+        Some(StudentCap {
+            student_id: facts.student_id,
+            via,
+        })
+    }
+
+    /// Reading a class and its roster.
+    pub fn class(&self, facts: &ClassFacts) -> Option<ClassCap> {
+        let via = if self.holds(Role::Teacher, facts.class_id) {
+            ClassAccess::Teacher
+        } else if self.holds(Role::HeadOfSchool, facts.school_id) {
+            ClassAccess::HeadOfSchool
+        } else if self.has_role(Role::Admin) {
+            ClassAccess::Admin
+        } else {
+            return None;
+        };
+        Some(ClassCap {
+            class_id: facts.class_id,
+            via,
+        })
+    }
+
+    /// Reading a school: its classes and teaching staff.
+    pub fn school(&self, school_id: i64) -> Option<SchoolCap> {
+        (self.holds(Role::HeadOfSchool, school_id) || self.has_role(Role::Admin))
+            .then_some(SchoolCap { school_id })
+    }
+
+    /// Reading a commission and the candidates assigned to it.
+    pub fn commission(&self, facts: &CommissionFacts) -> Option<CommissionCap> {
+        (self.holds(Role::CommissionMember, facts.commission_id)
+            || self.holds(Role::JuryPresident, facts.exam_session_id))
+        .then_some(CommissionCap {
+            commission_id: facts.commission_id,
+        })
+    }
+
+    /// Reading an exam session: its commissions and candidates.
+    pub fn exam_session(&self, exam_session_id: i64) -> Option<ExamSessionCap> {
+        (self.holds(Role::JuryPresident, exam_session_id) || self.has_role(Role::Admin))
+            .then_some(ExamSessionCap { exam_session_id })
+    }
+}
+
+/// What the store knows about a student, enough to decide who may read their dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StudentFacts {
+    pub student_id: i64,
+    pub class_id: i64,
+    pub school_id: i64,
+    pub commission_ids: Vec<i64>,
+    pub exam_session_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassFacts {
+    pub class_id: i64,
+    pub school_id: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommissionFacts {
+    pub commission_id: i64,
+    pub exam_session_id: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminCap {
+    _private: (),
+}
+
+/// Why a student's dossier may be read: later features narrow what each reason shows (a
+/// commission member sees only the handed-in dossier; only the owner edits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StudentAccess {
+    Owner,
+    Teacher,
+    Tutor,
+    CommissionMember,
+    HeadOfSchool,
+    JuryPresident,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StudentCap {
+    student_id: i64,
+    via: StudentAccess,
+}
+
+impl StudentCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
+    pub fn via(&self) -> StudentAccess {
+        self.via
+    }
+    /// Only the student changes their own dossier.
+    pub fn can_edit(&self) -> bool {
+        self.via == StudentAccess::Owner
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassAccess {
+    Teacher,
+    HeadOfSchool,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassCap {
+    class_id: i64,
+    via: ClassAccess,
+}
+
+impl ClassCap {
+    pub fn class_id(&self) -> i64 {
+        self.class_id
+    }
+    pub fn via(&self) -> ClassAccess {
+        self.via
+    }
+    /// Dossier links are shown to those who may open them: not to admins.
+    pub fn can_open_dossiers(&self) -> bool {
+        self.via != ClassAccess::Admin
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchoolCap {
+    school_id: i64,
+}
+
+impl SchoolCap {
+    pub fn school_id(&self) -> i64 {
+        self.school_id
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommissionCap {
+    commission_id: i64,
+}
+
+impl CommissionCap {
+    pub fn commission_id(&self) -> i64 {
+        self.commission_id
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExamSessionCap {
+    exam_session_id: i64,
+}
+
+impl ExamSessionCap {
+    pub fn exam_session_id(&self) -> i64 {
+        self.exam_session_id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(user_id: i64, grants: &[(Role, Option<i64>)]) -> Actor {
+        Actor::new(
+            user_id,
+            grants
+                .iter()
+                .map(|(r, s)| Grant::new(*r, *s).expect("valid grant"))
+                .collect(),
+        )
+    }
+
+    fn student_facts() -> StudentFacts {
+        StudentFacts {
+            student_id: 10,
+            class_id: 2,
+            school_id: 1,
+            commission_ids: vec![5],
+            exam_session_ids: vec![7],
+        }
+    }
+
+    #[test]
+    fn each_role_reaches_a_student_only_through_its_own_scope() {
+        let facts = student_facts();
+        let cases: &[(Actor, Option<StudentAccess>)] = &[
+            (
+                actor(10, &[(Role::Student, Some(2))]),
+                Some(StudentAccess::Owner),
+            ),
+            (actor(11, &[(Role::Student, Some(2))]), None),
+            (
+                actor(20, &[(Role::Teacher, Some(2))]),
+                Some(StudentAccess::Teacher),
+            ),
+            (actor(21, &[(Role::Teacher, Some(3))]), None),
+            (
+                actor(30, &[(Role::Tutor, Some(10))]),
+                Some(StudentAccess::Tutor),
+            ),
+            (actor(31, &[(Role::Tutor, Some(12))]), None),
+            (
+                actor(40, &[(Role::CommissionMember, Some(5))]),
+                Some(StudentAccess::CommissionMember),
+            ),
+            (actor(41, &[(Role::CommissionMember, Some(6))]), None),
+            (
+                actor(50, &[(Role::HeadOfSchool, Some(1))]),
+                Some(StudentAccess::HeadOfSchool),
+            ),
+            (actor(51, &[(Role::HeadOfSchool, Some(9))]), None),
+            (
+                actor(60, &[(Role::JuryPresident, Some(7))]),
+                Some(StudentAccess::JuryPresident),
+            ),
+            (actor(61, &[(Role::JuryPresident, Some(8))]), None),
+            (actor(70, &[(Role::Admin, None)]), None),
+        ];
+        for (actor, expected) in cases {
+            assert_eq!(
+                actor.student(&facts).map(|c| c.via()),
+                *expected,
+                "{actor:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_owner_edits_a_dossier() {
+        let facts = student_facts();
+        let owner = actor(10, &[(Role::Student, Some(2))]);
+        let teacher = actor(20, &[(Role::Teacher, Some(2))]);
+        assert!(owner.student(&facts).is_some_and(|c| c.can_edit()));
+        assert!(teacher.student(&facts).is_some_and(|c| !c.can_edit()));
+    }
+
+    #[test]
+    fn a_user_id_match_without_the_student_role_is_not_ownership() {
+        // A teacher whose id happens to equal the student's id must not become the owner.
+        let facts = student_facts();
+        let a = actor(10, &[(Role::Teacher, Some(3))]);
+        assert!(a.student(&facts).is_none());
+    }
+
+    #[test]
+    fn classes_schools_commissions_and_sessions_follow_their_grants() {
+        let class = ClassFacts {
+            class_id: 2,
+            school_id: 1,
+        };
+        assert!(actor(1, &[(Role::Teacher, Some(2))]).class(&class).is_some());
+        assert!(actor(1, &[(Role::Teacher, Some(4))]).class(&class).is_none());
+        assert!(
+            actor(1, &[(Role::HeadOfSchool, Some(1))])
+                .class(&class)
+                .is_some()
+        );
+        let admin_class = actor(1, &[(Role::Admin, None)]).class(&class);
+        assert!(admin_class.is_some_and(|c| !c.can_open_dossiers()));
+        assert!(actor(1, &[(Role::Student, Some(2))]).class(&class).is_none());
+
+        assert!(actor(1, &[(Role::HeadOfSchool, Some(1))]).school(1).is_some());
+        assert!(actor(1, &[(Role::HeadOfSchool, Some(1))]).school(2).is_none());
+
+        let commission = CommissionFacts {
+            commission_id: 5,
+            exam_session_id: 7,
+        };
+        assert!(
+            actor(1, &[(Role::CommissionMember, Some(5))])
+                .commission(&commission)
+                .is_some()
+        );
+        assert!(
+            actor(1, &[(Role::JuryPresident, Some(7))])
+                .commission(&commission)
+                .is_some()
+        );
+        assert!(
+            actor(1, &[(Role::CommissionMember, Some(6))])
+                .commission(&commission)
+                .is_none()
+        );
+        assert!(actor(1, &[(Role::JuryPresident, Some(7))]).exam_session(7).is_some());
+        assert!(actor(1, &[(Role::Teacher, Some(7))]).exam_session(7).is_none());
+        assert!(actor(1, &[(Role::Admin, None)]).admin().is_some());
+        assert!(actor(1, &[(Role::Teacher, Some(1))]).admin().is_none());
+    }
+}

@@ -1,0 +1,16 @@
+//! The rules of Portfolio SIO as pure functions over plain values, tested without a database.
+//!
+//! * [`role`]: the roles of the people who use the product and the scope each one is granted on.
+//! * [`access`]: the one place where "who may see and change what" is decided. Handlers obtain
+//!   capability handles from here; store functions that read or change scoped data take them
+//!   as arguments, so an unauthorised call does not type-check.
+//! * [`password`]: the password policy (length and blocklist, no composition rules).
+//! * [`route`]: routes of study (voies de formation).
+//! * [`input`]: validated values built from user input, with French error messages.
+
+pub mod access;
+pub mod input;
+pub mod password;
+pub mod role;
+pub mod route;
+

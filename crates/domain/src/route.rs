@@ -1,0 +1,65 @@
+//! Routes of study (voies de formation): they decide which internship rules apply.
+
+use serde::Serialize;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// Voie scolaire.
+    School,
+    /// Apprentissage.
+    Apprenticeship,
+    /// Formation professionnelle continue.
+    ContinuingEducation,
+    /// Candidats justifiant de trois ans d'expérience professionnelle.
+    ProfessionalExperience,
+    /// Enseignement à distance.
+    Distance,
+}
+
+impl Route {
+    pub const ALL: [Route; 5] = [
+        Route::School,
+        Route::Apprenticeship,
+        Route::ContinuingEducation,
+        Route::ProfessionalExperience,
+        Route::Distance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::School => "school",
+            Route::Apprenticeship => "apprenticeship",
+            Route::ContinuingEducation => "continuing_education",
+            Route::ProfessionalExperience => "professional_experience",
+            Route::Distance => "distance",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Route::School => "Voie scolaire",
+            Route::Apprenticeship => "Apprentissage",
+            Route::ContinuingEducation => "Formation professionnelle continue",
+            Route::ProfessionalExperience => "Expérience professionnelle",
+            Route::Distance => "Enseignement à distance",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "voie de formation inconnue « {0} » : attendu school, apprenticeship, continuing_education, professional_experience ou distance"
+)]
+pub struct UnknownRoute(pub String);
+
+impl FromStr for Route {
+    type Err = UnknownRoute;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Route::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownRoute(s.to_string()))
+    }
+}

@@ -1,0 +1,196 @@
+//! Persistence for Portfolio SIO.
+//!
+//! One trait per aggregate ([`UserStore`], [`SchoolStore`], [`SessionStore`], …), gathered in
+//! [`Store`]; one implementation per database: [`sqlite::SqliteStore`] (embedded default) and
+//! [`postgres::PgStore`] (selected by a `postgres://` URL). Both run the same SQL text (sqlx
+//! accepts `$1` placeholders on SQLite too), stamped onto each backend by the `sql_store!` macro
+//! in [`sql`], and each backend has its own versioned migrations under `migrations/`.
+//!
+//! Every write runs in one transaction (SQLite: `BEGIN IMMEDIATE`, so that a read that turns
+//! into a write cannot fail with "database is locked"). Reads of scoped data take a capability
+//! from [`portfolio_domain::access`].
+
+use async_trait::async_trait;
+use portfolio_domain::access::{
+    ClassCap, ClassFacts, CommissionCap, CommissionFacts, ExamSessionCap, SchoolCap, StudentCap,
+    StudentFacts,
+};
+use portfolio_domain::role::Grant;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+pub mod postgres;
+mod sql;
+pub mod sqlite;
+pub mod types;
+
+pub use types::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; the string names what is duplicated, in French.
+    #[error("{0}")]
+    Conflict(String),
+    /// A reference points at nothing, or a check constraint refused the value.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("élément introuvable")]
+    NotFound,
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("erreur de la base de données : {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration de la base de données impossible : {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    async fn create_user(&self, user: &NewUser) -> Result<i64>;
+    async fn user(&self, id: i64) -> Result<Option<UserRecord>>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
+    /// Users whose name or e-mail contains `query` (all when empty), by name, at most `limit`.
+    async fn search_users(&self, query: &str, limit: i64) -> Result<Vec<UserSummary>>;
+    /// Sets the password hash and ends every session of the user, in one transaction.
+    async fn set_password_hash(&self, user_id: i64, hash: &str, now: i64) -> Result<()>;
+    /// Disabling ends every session of the user in the same transaction.
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<()>;
+    async fn add_grant(&self, user_id: i64, grant: Grant, now: i64) -> Result<()>;
+    async fn remove_grant(&self, user_id: i64, grant: Grant) -> Result<()>;
+    /// Every grant of the user, the student one (from their class) included.
+    async fn grants_of(&self, user_id: i64) -> Result<Vec<Grant>>;
+    async fn enroll_student(&self, user_id: i64, enrolment: &Enrolment) -> Result<()>;
+}
+
+#[async_trait]
+pub trait SchoolStore: Send + Sync {
+    async fn create_school(&self, school: &NewSchool, now: i64) -> Result<i64>;
+    async fn schools(&self) -> Result<Vec<SchoolRecord>>;
+    async fn school(&self, cap: &SchoolCap) -> Result<SchoolRecord>;
+    async fn create_class(&self, class: &NewClass, now: i64) -> Result<i64>;
+    async fn classes_of_school(&self, cap: &SchoolCap) -> Result<Vec<ClassRecord>>;
+    async fn all_classes(&self) -> Result<Vec<ClassRecord>>;
+    /// Classes by id (those a teacher's grants name), in name order.
+    async fn classes_by_ids(&self, ids: &[i64]) -> Result<Vec<ClassRecord>>;
+    async fn class_facts(&self, class_id: i64) -> Result<Option<ClassFacts>>;
+    async fn class(&self, cap: &ClassCap) -> Result<ClassRecord>;
+    async fn class_roster(&self, cap: &ClassCap) -> Result<Vec<StudentSummary>>;
+    /// Teachers holding a grant on the class.
+    async fn class_teachers(&self, cap: &ClassCap) -> Result<Vec<UserSummary>>;
+    async fn student_facts(&self, student_id: i64) -> Result<Option<StudentFacts>>;
+    async fn student_profile(&self, cap: &StudentCap) -> Result<StudentProfile>;
+    /// Students by id (those a tutor's grants name), in name order.
+    async fn students_by_ids(&self, ids: &[i64]) -> Result<Vec<StudentSummary>>;
+}
+
+#[async_trait]
+pub trait ExamStore: Send + Sync {
+    async fn create_exam_session(&self, session: &NewExamSession, now: i64) -> Result<i64>;
+    async fn exam_sessions(&self) -> Result<Vec<ExamSessionRecord>>;
+    async fn exam_session(&self, cap: &ExamSessionCap) -> Result<ExamSessionRecord>;
+    async fn create_commission(&self, exam_session_id: i64, name: &str, now: i64) -> Result<i64>;
+    async fn assign_candidate(&self, commission_id: i64, student_id: i64) -> Result<()>;
+    async fn commission_facts(&self, commission_id: i64) -> Result<Option<CommissionFacts>>;
+    async fn commission(&self, cap: &CommissionCap) -> Result<CommissionRecord>;
+    async fn commission_candidates(&self, cap: &CommissionCap) -> Result<Vec<StudentSummary>>;
+    async fn commissions_of_session(&self, cap: &ExamSessionCap) -> Result<Vec<CommissionRecord>>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(&self, session: &NewSession) -> Result<()>;
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>>;
+    async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()>;
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+    /// Removes sessions idle since before `idle_before` or created before `created_before`.
+    async fn purge_sessions(&self, idle_before: i64, created_before: i64) -> Result<u64>;
+    /// Counts a failed login for `key` in a window of `window` seconds; returns the failures
+    /// counted in the current window, this one included.
+    async fn record_login_failure(&self, key: &str, now: i64, window: i64) -> Result<i64>;
+    /// Failures counted for `key` in the window that is still open at `now`.
+    async fn login_failures(&self, key: &str, now: i64, window: i64) -> Result<i64>;
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn audit(&self, event: &AuditEvent) -> Result<()>;
+    async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>>;
+}
+
+#[async_trait]
+pub trait Store: UserStore + SchoolStore + ExamStore + SessionStore + AuditStore {
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    /// A cheap query that proves the database answers.
+    async fn ping(&self) -> Result<()>;
+    /// A consistent online copy of the database to `output` (SQLite: `VACUUM INTO`).
+    async fn backup(&self, output: &Path) -> Result<()>;
+    async fn counts(&self) -> Result<Counts>;
+    async fn close(&self);
+}
+
+pub type DynStore = Arc<dyn Store>;
+
+/// Opens the store named by `url` (`sqlite://PATH` or `postgres://…`) and runs its migrations.
+pub async fn connect(url: &str) -> anyhow::Result<DynStore> {
+    use anyhow::Context;
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = postgres::PgStore::connect(url, None)
+            .await
+            .context("connexion à PostgreSQL impossible")?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("sqlite:") {
+        let store = sqlite::SqliteStore::connect(url)
+            .await
+            .context("ouverture de la base SQLite impossible")?;
+        Ok(Arc::new(store))
+    } else {
+        anyhow::bail!(
+            "adresse de base de données non reconnue « {} » : attendu sqlite://CHEMIN ou postgres://UTILISATEUR@HÔTE/BASE",
+            redact_url(url)
+        )
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Row counts, for the admin overview and the tests.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub users: i64,
+    pub schools: i64,
+    pub classes: i64,
+    pub students: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            super::redact_url("postgres://app:s3cret@db:5432/sio"),
+            "postgres://app:***@db:5432/sio"
+        );
+        assert_eq!(
+            super::redact_url("postgres://app@db/sio"),
+            "postgres://app@db/sio"
+        );
+        assert_eq!(super::redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

@@ -1,0 +1,79 @@
+//! The scaled backend: PostgreSQL, selected by a `postgres://` database URL.
+
+use crate::sql::sql_store;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, PgPool};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects and migrates. With `schema`, everything lives in that schema (created if
+    /// missing): the tests give each run its own.
+    pub async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
+        let mut options = PgConnectOptions::from_str(url)?;
+        if let Some(schema) = schema {
+            if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(StoreError::Invalid(format!(
+                    "nom de schéma invalide « {schema} » : lettres, chiffres et _ seulement"
+                )));
+            }
+            let mut conn = options.connect().await?;
+            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .execute(&mut conn)
+                .await?;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+
+    /// Drops a schema made by [`PgStore::connect`] for a test run.
+    pub async fn drop_schema(url: &str, schema: &str) -> Result<(), StoreError> {
+        if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(StoreError::Invalid(format!("nom de schéma invalide « {schema} »")));
+        }
+        let mut conn = PgConnectOptions::from_str(url)?.connect().await?;
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .execute(&mut conn)
+            .await?;
+        Ok(())
+    }
+}
+
+sql_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn backup(&self, _output: &Path) -> Result<()> {
+        Err(StoreError::Unsupported(
+            "la sauvegarde intégrée ne concerne que SQLite ; avec PostgreSQL, utilisez pg_dump, par exemple : pg_dump --format=custom --file=portfolio.dump \"$PORTFOLIO_DATABASE_URL\"".into(),
+        ))
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        self.count_rows().await
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}

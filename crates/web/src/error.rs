@@ -1,0 +1,195 @@
+//! One error type for the web layer.
+//!
+//! Bad input becomes a French message naming the field and what is expected; internal errors
+//! are logged with their context and an id, and the user sees a generic page with that id.
+
+use crate::templates::ErrorPage;
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use portfolio_domain::input::InvalidInput;
+use portfolio_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{message}")]
+    BadInput {
+        field: &'static str,
+        message: String,
+    },
+    /// No valid session: HTML pages redirect to the login page, the API answers 401.
+    #[error("authentification requise")]
+    Unauthenticated { api: bool },
+    #[error("accès refusé")]
+    Forbidden,
+    #[error("jeton de sécurité invalide")]
+    Csrf,
+    #[error("page introuvable")]
+    NotFound,
+    #[error("trop de requêtes")]
+    TooManyRequests,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn bad_input(field: &'static str, message: impl Into<String>) -> AppError {
+        AppError::BadInput {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The French sentence shown to the user.
+    fn user_message(&self, error_id: Option<&str>) -> (String, String) {
+        match self {
+            AppError::BadInput { field, message } => (
+                "Saisie incorrecte".into(),
+                if field.is_empty() {
+                    message.clone()
+                } else {
+                    format!("Champ « {field} » : {message}")
+                },
+            ),
+            AppError::Unauthenticated { .. } => (
+                "Connexion requise".into(),
+                "Connectez-vous pour accéder à cette page.".into(),
+            ),
+            AppError::Forbidden => (
+                "Accès refusé".into(),
+                "Vous n’avez pas accès à cette page. Si vous pensez que c’est une erreur, adressez-vous à l’administrateur de Portfolio SIO de votre établissement.".into(),
+            ),
+            AppError::Csrf => (
+                "Formulaire expiré".into(),
+                "Le jeton de sécurité du formulaire est absent ou périmé. Revenez à la page précédente, rechargez-la, puis renvoyez le formulaire : rien de ce qui était déjà enregistré n’a été perdu.".into(),
+            ),
+            AppError::NotFound => (
+                "Page introuvable".into(),
+                "Cette page n’existe pas ou a été supprimée.".into(),
+            ),
+            AppError::TooManyRequests => (
+                "Trop de requêtes".into(),
+                "Trop de requêtes en peu de temps : patientez quelques minutes puis réessayez.".into(),
+            ),
+            AppError::Internal(_) => (
+                "Erreur interne".into(),
+                format!(
+                    "Une erreur interne est survenue ; elle a été enregistrée. Réessayez dans un instant. Si elle se reproduit, communiquez cette référence à l’assistance : {}.",
+                    error_id.unwrap_or("-")
+                ),
+            ),
+        }
+    }
+
+    fn log(&self) -> Option<String> {
+        if let AppError::Internal(err) = self {
+            let id = crate::session::random_token(6);
+            tracing::error!(error_id = %id, error = ?err, "erreur interne");
+            Some(id)
+        } else {
+            None
+        }
+    }
+
+    /// The error as JSON, for the API.
+    pub fn into_json_response(self) -> Response {
+        let id = self.log();
+        let (title, message) = self.user_message(id.as_deref());
+        let field = match &self {
+            AppError::BadInput { field, .. } => Some(*field),
+            _ => None,
+        };
+        let body = serde_json::json!({
+            "error": title,
+            "message": message,
+            "field": field,
+            "error_id": id,
+        });
+        (self.status(), axum::Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Unauthenticated { api } = self {
+            if api {
+                return self.into_json_response();
+            }
+            return Redirect::to("/login").into_response();
+        }
+        let id = self.log();
+        let (title, message) = self.user_message(id.as_deref());
+        let page = ErrorPage {
+            title: &title,
+            message: &message,
+        };
+        match page.render() {
+            Ok(html) => (self.status(), Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "rendu de la page d’erreur impossible");
+                (
+                    self.status(),
+                    [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                    message,
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) | StoreError::Invalid(m) | StoreError::Unsupported(m) => {
+                AppError::bad_input("", m)
+            }
+            StoreError::NotFound => AppError::NotFound,
+            other => AppError::Internal(anyhow::Error::new(other).context("accès au stockage")),
+        }
+    }
+}
+
+impl From<InvalidInput> for AppError {
+    fn from(e: InvalidInput) -> Self {
+        AppError::BadInput {
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(anyhow::Error::new(e).context("rendu d’un gabarit HTML"))
+    }
+}
+
+/// An API handler's error: the same variants, answered as JSON.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_json_response()
+    }
+}

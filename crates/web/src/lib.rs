@@ -1,0 +1,75 @@
+//! The HTTP layer of Portfolio SIO: server-rendered pages in French (every core action works
+//! without JavaScript) and a JSON API under `/api/v1`.
+//!
+//! Thin by design: handlers authenticate (the session middleware in [`session`]), obtain a
+//! capability from `portfolio_domain::access`, call the store, and render. Every route is
+//! declared once in [`routes::table`]; the router is built from that table and the access test
+//! walks it, so a route cannot exist without an expected-access entry.
+
+pub mod config;
+pub mod error;
+mod pages;
+pub mod password;
+pub mod routes;
+pub mod security;
+pub mod session;
+mod templates;
+
+use crate::config::WebConfig;
+use portfolio_store::DynStore;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub use routes::router;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(store: DynStore, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// Serves the application on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state.clone());
+    spawn_session_sweeper(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Expired sessions are refused when presented; this removes their rows every ten minutes.
+fn spawn_session_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = session::now();
+            let cfg = &state.config;
+            if let Err(e) = state
+                .store
+                .purge_sessions(now - cfg.idle_timeout_secs, now - cfg.absolute_timeout_secs)
+                .await
+            {
+                tracing::warn!(error = %e, "purge des sessions expirées impossible");
+            }
+        }
+    });
+}

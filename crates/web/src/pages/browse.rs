@@ -1,0 +1,174 @@
+//! Read-only pages: the référentiels, a student's dossier, a class, a school, a commission,
+//! an exam session.
+
+use super::{block_summaries, layout, render};
+use crate::error::{AppError, AppResult};
+use crate::session::{client_ip, deny, Authenticated, MaybeAuthenticated};
+use crate::templates::{
+    ClassPage, CommissionPage, ExamSessionPage, Framework2011Page, FrameworkPage,
+    FrameworksPage, Layout, SchoolPage, StudentPage,
+};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
+use axum::response::Html;
+use portfolio_domain::access::StudentAccess;
+use portfolio_framework::Track;
+
+/// A numeric id from the path; anything else is a page that does not exist.
+pub fn path_id(raw: &str) -> AppResult<i64> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or(AppError::NotFound)
+}
+
+fn optional_layout(ctx: &MaybeAuthenticated) -> Layout {
+    match &ctx.0 {
+        Some(ctx) => layout(ctx),
+        None => super::anonymous_layout(String::new()),
+    }
+}
+
+pub async fn frameworks(ctx: MaybeAuthenticated) -> AppResult<Html<String>> {
+    let fw = portfolio_framework::bts_sio_2019();
+    let old = portfolio_framework::bts_sio_2011();
+    render(&FrameworksPage {
+        layout: optional_layout(&ctx),
+        sio2019_title: fw.title.clone(),
+        sio2019_version: fw.version.clone(),
+        sio2011_title: old.title.clone(),
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct TrackQuery {
+    track: Option<String>,
+}
+
+pub async fn framework(
+    ctx: MaybeAuthenticated,
+    Path(id): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> AppResult<Html<String>> {
+    let track = match q.track.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => Some(t.parse::<Track>().map_err(|_| {
+            AppError::bad_input("track", "option inconnue : attendu sisr ou slam")
+        })?),
+    };
+    match id.as_str() {
+        "bts-sio-2019" => {
+            let fw = portfolio_framework::bts_sio_2019();
+            render(&FrameworkPage {
+                layout: optional_layout(&ctx),
+                fw,
+                track,
+                blocks: fw
+                    .blocks
+                    .iter()
+                    .filter(|b| track.is_none_or(|t| b.applies_to(t)))
+                    .collect(),
+            })
+        }
+        "bts-sio-2011" => render(&Framework2011Page {
+            layout: optional_layout(&ctx),
+            fw: portfolio_framework::bts_sio_2011(),
+        }),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn student(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    let id = path_id(&id)?;
+    let facts = state.store.student_facts(id).await?;
+    let cap = match facts.as_ref().and_then(|f| ctx.actor.student(f)) {
+        Some(cap) => cap,
+        // Same answer whether the student exists or not: ids are not an oracle.
+        None => return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await),
+    };
+    let profile = state.store.student_profile(&cap).await?;
+    render(&StudentPage {
+        layout: layout(&ctx),
+        is_owner: cap.via() == StudentAccess::Owner,
+        blocks: block_summaries(profile.student.track),
+        profile,
+    })
+}
+
+pub async fn class(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    let id = path_id(&id)?;
+    let facts = state.store.class_facts(id).await?;
+    let Some(cap) = facts.as_ref().and_then(|f| ctx.actor.class(f)) else {
+        return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await);
+    };
+    render(&ClassPage {
+        layout: layout(&ctx),
+        class: state.store.class(&cap).await?,
+        roster: state.store.class_roster(&cap).await?,
+        teachers: state.store.class_teachers(&cap).await?,
+        can_open_dossiers: cap.can_open_dossiers(),
+    })
+}
+
+pub async fn school(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    let id = path_id(&id)?;
+    let Some(cap) = ctx.actor.school(id) else {
+        return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await);
+    };
+    render(&SchoolPage {
+        layout: layout(&ctx),
+        school: state.store.school(&cap).await?,
+        classes: state.store.classes_of_school(&cap).await?,
+    })
+}
+
+pub async fn commission(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    let id = path_id(&id)?;
+    let facts = state.store.commission_facts(id).await?;
+    let Some(cap) = facts.as_ref().and_then(|f| ctx.actor.commission(f)) else {
+        return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await);
+    };
+    render(&CommissionPage {
+        layout: layout(&ctx),
+        commission: state.store.commission(&cap).await?,
+        candidates: state.store.commission_candidates(&cap).await?,
+    })
+}
+
+pub async fn exam_session(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<Html<String>> {
+    let id = path_id(&id)?;
+    let Some(cap) = ctx.actor.exam_session(id) else {
+        return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await);
+    };
+    render(&ExamSessionPage {
+        layout: layout(&ctx),
+        session: state.store.exam_session(&cap).await?,
+        commissions: state.store.commissions_of_session(&cap).await?,
+    })
+}

@@ -1,0 +1,72 @@
+//! Every route of the application, declared once.
+//!
+//! [`table`] lists (method, path, handler); [`router`] is built from it and nothing else, and
+//! the access test (`tests/web.rs`) walks the same list against the committed expected table
+//! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
+
+use crate::pages::{account, admin, api, assets, auth, browse, dashboard};
+use crate::{security, session, AppState};
+use axum::http::Method;
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+
+/// (method, path, handler) for every route.
+pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/health", get(assets::health)),
+        (Method::GET, "/static/app.css", get(assets::stylesheet)),
+        (Method::GET, "/", get(dashboard::home)),
+        (Method::GET, "/login", get(auth::login_form)),
+        (Method::POST, "/login", post(auth::login)),
+        (Method::POST, "/logout", post(auth::logout)),
+        (Method::GET, "/dashboard", get(dashboard::dashboard)),
+        (Method::GET, "/account", get(account::page)),
+        (Method::POST, "/account/password", post(account::change_password)),
+        (Method::GET, "/frameworks", get(browse::frameworks)),
+        (Method::GET, "/frameworks/{id}", get(browse::framework)),
+        (Method::GET, "/students/{id}", get(browse::student)),
+        (Method::GET, "/classes/{id}", get(browse::class)),
+        (Method::GET, "/schools/{id}", get(browse::school)),
+        (Method::GET, "/commissions/{id}", get(browse::commission)),
+        (Method::GET, "/exam-sessions/{id}", get(browse::exam_session)),
+        (Method::GET, "/admin/users", get(admin::users)),
+        (Method::POST, "/admin/users", post(admin::create_user)),
+        (Method::GET, "/admin/users/{id}", get(admin::user)),
+        (Method::POST, "/admin/users/{id}/disable", post(admin::disable_user)),
+        (Method::POST, "/admin/users/{id}/enable", post(admin::enable_user)),
+        (Method::POST, "/admin/users/{id}/reset-password", post(admin::reset_password)),
+        (Method::POST, "/admin/users/{id}/grants", post(admin::add_grant)),
+        (Method::POST, "/admin/users/{id}/grants/remove", post(admin::remove_grant)),
+        (Method::POST, "/admin/users/{id}/enrolment", post(admin::enrol)),
+        (Method::GET, "/admin/schools", get(admin::schools)),
+        (Method::POST, "/admin/schools", post(admin::create_school)),
+        (Method::POST, "/admin/classes", post(admin::create_class)),
+        (Method::GET, "/admin/audit", get(admin::audit_log)),
+        (Method::GET, "/api/v1/frameworks/{id}", get(api::framework)),
+        (Method::GET, "/api/v1/me", get(api::me)),
+    ]
+}
+
+/// The application: the routes of [`table`], behind the session, CSRF and header middleware.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (_, path, handler) in table() {
+        router = router.route(path, handler);
+    }
+    router
+        .fallback(assets::not_found)
+        // Layers run outside-in in reverse order of declaration: headers, then session, then CSRF.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::load_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,278 @@
+//! Page models rendered by askama (templates in `templates/`: `layouts/`, `pages/`,
+//! `components/`). Every string that comes from users is escaped by askama.
+
+use askama::Template;
+use portfolio_domain::role::{Grant, Role};
+use portfolio_framework::{Block, Framework, Track};
+use portfolio_store::{
+    AuditRecord, ClassRecord, CommissionRecord, Counts, ExamSessionRecord, SchoolRecord,
+    StudentProfile, StudentSummary, UserRecord, UserSummary,
+};
+
+/// What the page frame needs: who is logged in, the CSRF token for the logout form.
+pub struct Layout {
+    pub user_name: Option<String>,
+    pub csrf_token: String,
+    pub is_admin: bool,
+}
+
+/// A message shown at the top of a page after an action.
+pub struct Notice {
+    pub ok: bool,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/error.html")]
+pub struct ErrorPage<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub email: String,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+}
+
+/// One role held, with the French label shown on the dashboard.
+pub struct RoleSection {
+    pub role: Role,
+}
+
+impl RoleSection {
+    pub fn label(&self) -> &'static str {
+        self.role.label()
+    }
+    pub fn is(&self, name: &str) -> bool {
+        self.role.as_str() == name
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/dashboard.html")]
+pub struct DashboardPage {
+    pub layout: Layout,
+    pub first_name: String,
+    pub roles: Vec<RoleSection>,
+    pub student: Option<StudentProfile>,
+    pub student_blocks: Vec<BlockSummary>,
+    pub tutored: Vec<StudentSummary>,
+    pub teacher_classes: Vec<ClassRecord>,
+    pub commissions: Vec<CommissionRecord>,
+    pub schools: Vec<SchoolRecord>,
+    pub exam_sessions: Vec<ExamSessionRecord>,
+    pub admin_counts: Option<Counts>,
+}
+
+/// A block in one line: code, title, how many competencies and skills.
+pub struct BlockSummary {
+    pub code: String,
+    pub title: String,
+    pub competencies: usize,
+    pub skills: usize,
+}
+
+#[derive(Template)]
+#[template(path = "pages/frameworks.html")]
+pub struct FrameworksPage {
+    pub layout: Layout,
+    pub sio2019_title: String,
+    pub sio2019_version: String,
+    pub sio2011_title: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/framework.html")]
+pub struct FrameworkPage<'a> {
+    pub layout: Layout,
+    pub fw: &'a Framework,
+    pub track: Option<Track>,
+    pub blocks: Vec<&'a Block>,
+}
+
+impl FrameworkPage<'_> {
+    pub fn shows(&self, c: &portfolio_framework::Competency) -> bool {
+        self.track.is_none_or(|t| c.applies_to(t))
+    }
+    pub fn track_is(&self, code: &str) -> bool {
+        self.track.map(|t| t.code()) == Some(code)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/framework2011.html")]
+pub struct Framework2011Page<'a> {
+    pub layout: Layout,
+    pub fw: &'a portfolio_framework::Framework2011,
+}
+
+#[derive(Template)]
+#[template(path = "pages/student.html")]
+pub struct StudentPage {
+    pub layout: Layout,
+    pub profile: StudentProfile,
+    pub is_owner: bool,
+    pub blocks: Vec<BlockSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/class.html")]
+pub struct ClassPage {
+    pub layout: Layout,
+    pub class: ClassRecord,
+    pub roster: Vec<StudentSummary>,
+    pub teachers: Vec<UserSummary>,
+    pub can_open_dossiers: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/school.html")]
+pub struct SchoolPage {
+    pub layout: Layout,
+    pub school: SchoolRecord,
+    pub classes: Vec<ClassRecord>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/commission.html")]
+pub struct CommissionPage {
+    pub layout: Layout,
+    pub commission: CommissionRecord,
+    pub candidates: Vec<StudentSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/exam_session.html")]
+pub struct ExamSessionPage {
+    pub layout: Layout,
+    pub session: ExamSessionRecord,
+    pub commissions: Vec<CommissionRecord>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/account.html")]
+pub struct AccountPage {
+    pub layout: Layout,
+    pub user: UserRecord,
+    pub roles: Vec<RoleSection>,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_users.html")]
+pub struct AdminUsersPage {
+    pub layout: Layout,
+    pub users: Vec<UserSummary>,
+    pub query: String,
+    pub limit: i64,
+    pub form: NewUserForm,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+}
+
+/// The values of the "new account" form, kept when it is sent back with an error.
+#[derive(Default, serde::Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+}
+
+/// A grant as the admin page lists it.
+pub struct GrantLine {
+    pub role: Role,
+    pub scope_id: Option<i64>,
+    pub scope_label: String,
+}
+
+impl GrantLine {
+    pub fn role_label(&self) -> &'static str {
+        self.role.label()
+    }
+    pub fn role_id(&self) -> &'static str {
+        self.role.as_str()
+    }
+    pub fn scope_value(&self) -> String {
+        self.scope_id.map(|s| s.to_string()).unwrap_or_default()
+    }
+    pub fn removable(&self) -> bool {
+        self.role != Role::Student
+    }
+}
+
+/// An option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_user.html")]
+pub struct AdminUserPage {
+    pub layout: Layout,
+    pub user: UserRecord,
+    pub grants: Vec<GrantLine>,
+    pub role_choices: Vec<Choice>,
+    pub scope_choices: Vec<Choice>,
+    pub class_choices: Vec<Choice>,
+    pub route_choices: Vec<Choice>,
+    pub temporary_password: Option<String>,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+    pub is_self: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_schools.html")]
+pub struct AdminSchoolsPage {
+    pub layout: Layout,
+    pub schools: Vec<SchoolRecord>,
+    pub classes: Vec<ClassRecord>,
+    pub sessions: Vec<ExamSessionRecord>,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_audit.html")]
+pub struct AdminAuditPage {
+    pub layout: Layout,
+    pub events: Vec<AuditLine>,
+}
+
+pub struct AuditLine {
+    pub at: String,
+    pub record: AuditRecord,
+}
+
+/// `JJ/MM/AAAA HH:MM` (UTC) for a Unix time.
+pub fn format_datetime(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| {
+            format!(
+                "{:02}/{:02}/{} {:02}:{:02}",
+                t.day(),
+                u8::from(t.month()),
+                t.year(),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Role and scope of a grant, for display when the scope's name is not at hand.
+pub fn grant_text(g: &Grant) -> String {
+    match g.scope_id {
+        Some(id) => format!("{} (n° {id})", g.role.label()),
+        None => g.role.label().to_string(),
+    }
+}
