@@ -1,1 +1,132 @@
-fn main(){}
+//! `portfolio-sio`: the server, the demo, administration and backups, in one binary.
+
+mod admin;
+mod demo;
+mod options;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use options::{Cli, Command, FrameworkCommand};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("portfolio-sio : erreur : démarrage du moteur asynchrone impossible : {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("portfolio-sio : erreur : {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Every context of the error chain on one line, outermost first, skipping a cause whose text
+/// its parent already ends with (wrapped errors often repeat their source).
+fn one_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        if parts.last().is_some_and(|prev| prev.ends_with(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    parts.join(" : ")
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(serve) => {
+            let url = cli.global.database_url()?;
+            let store = options::open_store(&url).await?;
+            options::serve(store, &serve, None).await
+        }
+        Command::Demo(demo) => demo::run(&cli.global, &demo).await,
+        Command::Framework {
+            command: FrameworkCommand::Show { track, framework },
+        } => {
+            print!("{}", framework_text(&framework, track.as_deref())?);
+            Ok(())
+        }
+        Command::User { command } => {
+            let store = options::open_store(&cli.global.database_url()?).await?;
+            admin::user(&store, command).await
+        }
+        Command::School { command } => {
+            let store = options::open_store(&cli.global.database_url()?).await?;
+            admin::school(&store, command).await
+        }
+        Command::Class { command } => {
+            let store = options::open_store(&cli.global.database_url()?).await?;
+            admin::class(&store, command).await
+        }
+        Command::Backup { output } => {
+            let store = options::open_store(&cli.global.database_url()?).await?;
+            store
+                .backup(&output)
+                .await
+                .with_context(|| format!("sauvegarde vers {} impossible", output.display()))?;
+            let size = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "Sauvegarde cohérente écrite dans {} ({} octets).",
+                output.display(),
+                size
+            );
+            Ok(())
+        }
+    }
+}
+
+fn framework_text(id: &str, track: Option<&str>) -> Result<String> {
+    let track = track
+        .map(|t| {
+            t.parse::<portfolio_framework::Track>()
+                .map_err(|_| anyhow::anyhow!("option inconnue « {t} » : attendu sisr ou slam"))
+        })
+        .transpose()?;
+    match portfolio_framework::by_id(id) {
+        Some(portfolio_framework::AnyFramework::Sio2019(fw)) => {
+            Ok(portfolio_framework::render_text(fw, track))
+        }
+        Some(portfolio_framework::AnyFramework::Sio2011(fw)) => {
+            let mut out = format!("{} — {}\n", fw.title, fw.diploma);
+            for p in &fw.processes {
+                out.push_str(&format!("\n{}\n", p.heading));
+                for d in &p.domains {
+                    out.push_str(&format!("  {} {}\n", d.code, d.title));
+                    for a in &d.activities {
+                        out.push_str(&format!("    {} {}\n", a.code, a.label));
+                        for c in &a.competencies {
+                            out.push_str(&format!("      {} {}\n", c.code, c.label));
+                        }
+                    }
+                }
+            }
+            Ok(out)
+        }
+        None => anyhow::bail!(
+            "référentiel inconnu « {id} » : attendu {}",
+            portfolio_framework::FRAMEWORK_IDS.join(" ou ")
+        ),
+    }
+}

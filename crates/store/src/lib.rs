@@ -139,14 +139,19 @@ pub type DynStore = Arc<dyn Store>;
 pub async fn connect(url: &str) -> anyhow::Result<DynStore> {
     use anyhow::Context;
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = postgres::PgStore::connect(url, None)
-            .await
-            .context("connexion à PostgreSQL impossible")?;
+        let store = postgres::PgStore::connect(url, None).await.with_context(|| {
+            format!(
+                "connexion à PostgreSQL impossible ({}) : vérifiez l’adresse, et que le serveur écoute et accepte cet utilisateur",
+                redact_url(url)
+            )
+        })?;
         Ok(Arc::new(store))
     } else if url.starts_with("sqlite:") {
-        let store = sqlite::SqliteStore::connect(url)
-            .await
-            .context("ouverture de la base SQLite impossible")?;
+        let store = sqlite::SqliteStore::connect(url).await.with_context(|| {
+            format!(
+                "ouverture de la base SQLite {url} impossible : vérifiez que le répertoire existe et est accessible en écriture"
+            )
+        })?;
         Ok(Arc::new(store))
     } else {
         anyhow::bail!(

@@ -16,18 +16,21 @@ impl PgStore {
     /// missing): the tests give each run its own.
     pub async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
         let mut options = PgConnectOptions::from_str(url)?;
+        // One direct connection first: a refused connection or an unknown database is reported
+        // at once with its cause, rather than as a pool timeout.
+        let mut conn = options.connect().await?;
         if let Some(schema) = schema {
             if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 return Err(StoreError::Invalid(format!(
                     "nom de schéma invalide « {schema} » : lettres, chiffres et _ seulement"
                 )));
             }
-            let mut conn = options.connect().await?;
             sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
                 .execute(&mut conn)
                 .await?;
             options = options.options([("search_path", schema)]);
         }
+        drop(conn);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))

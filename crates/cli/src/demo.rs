@@ -1,0 +1,239 @@
+//! `portfolio-sio demo`: a SQLite database with realistic demo data, made through the same store
+//! calls and checks as the admin pages, then the server.
+
+use crate::options::{self, DemoArgs, Global};
+use anyhow::{Context, Result};
+use portfolio_domain::input::Email;
+use portfolio_domain::role::{Grant, Role};
+use portfolio_domain::route::Route;
+use portfolio_framework::Track;
+use portfolio_store::{
+    DynStore, Enrolment, NewClass, NewExamSession, NewSchool, NewUser,
+};
+use portfolio_web::session::now;
+
+/// The password of every demo account (it passes the password policy, which is checked).
+pub const DEMO_PASSWORD: &str = "portfolio-demo-sio";
+const DOMAIN: &str = "demo.portfolio-sio.fr";
+const SESSION_YEAR: i64 = 2027;
+
+const SISR_STUDENTS: &[(&str, &str)] = &[
+    ("Lucas", "Martin"), ("Emma", "Bernard"), ("Hugo", "Dubois"), ("Chloé", "Thomas"),
+    ("Nathan", "Robert"), ("Léa", "Richard"), ("Enzo", "Petit"), ("Manon", "Durand"),
+    ("Théo", "Leroy"), ("Camille", "Moreau"), ("Mathis", "Simon"), ("Inès", "Laurent"),
+    ("Yanis", "Lefebvre"), ("Sarah", "Michel"), ("Maxime", "Garcia"),
+];
+const SLAM_STUDENTS: &[(&str, &str)] = &[
+    ("Louis", "David"), ("Jade", "Bertrand"), ("Gabriel", "Roux"), ("Louise", "Vincent"),
+    ("Arthur", "Fournier"), ("Zoé", "Morel"), ("Adam", "Girard"), ("Lina", "André"),
+    ("Noah", "Mercier"), ("Clara", "Blanc"), ("Rayan", "Guerin"), ("Anaïs", "Boyer"),
+    ("Tom", "Chevalier"), ("Maëlys", "François"), ("Mehdi", "Haddad"),
+];
+
+/// Lower-case ASCII e-mail from a name: "Chloé Thomas" → chloe.thomas@demo.portfolio-sio.fr.
+fn demo_email(first: &str, last: &str) -> String {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                'à' | 'â' | 'ä' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'î' | 'ï' => 'i',
+                'ô' | 'ö' => 'o',
+                'ù' | 'û' | 'ü' => 'u',
+                'ç' => 'c',
+                'É' => 'e',
+                ' ' | '\'' | '’' => '-',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect()
+    };
+    format!("{}.{}@{DOMAIN}", fold(first), fold(last))
+}
+
+struct Seeder<'a> {
+    store: &'a DynStore,
+    hash: String,
+}
+
+impl Seeder<'_> {
+    async fn person(&self, first: &str, last: &str, grants: &[Grant]) -> Result<i64> {
+        let email = Email::parse("email", &demo_email(first, last))?;
+        let id = self
+            .store
+            .create_user(&NewUser {
+                email: email.as_str().to_string(),
+                first_name: first.to_string(),
+                last_name: last.to_string(),
+                password_hash: Some(self.hash.clone()),
+                created_at: now(),
+            })
+            .await
+            .with_context(|| format!("création du compte de démonstration {email}"))?;
+        for g in grants {
+            self.store.add_grant(id, *g, now()).await?;
+        }
+        Ok(id)
+    }
+}
+
+/// Fills an empty store with the demo school.
+pub async fn seed(store: &DynStore) -> Result<()> {
+    portfolio_domain::password::check(DEMO_PASSWORD, &[])
+        .map_err(|e| anyhow::anyhow!("mot de passe de démonstration refusé : {e}"))?;
+    // One hash for every demo account: the demo is created in a second, not in a minute.
+    let seeder = Seeder {
+        store,
+        hash: portfolio_web::password::hash(DEMO_PASSWORD.to_string()).await?,
+    };
+    let t = now();
+    let school = store
+        .create_school(
+            &NewSchool {
+                name: "Lycée polyvalent Jean Monnet".into(),
+                city: "Caen".into(),
+                uai: Some("1410012X".into()),
+            },
+            t,
+        )
+        .await?;
+    let class_for = |track: Track, name: &str| NewClass {
+        school_id: school,
+        name: name.into(),
+        track,
+        year_of_training: 2,
+        session_year: SESSION_YEAR,
+    };
+    let sisr = store.create_class(&class_for(Track::Sisr, "BTS SIO 2 SISR"), t).await?;
+    let slam = store.create_class(&class_for(Track::Slam, "BTS SIO 2 SLAM"), t).await?;
+
+    let g = |role: Role, scope: Option<i64>| Grant::new(role, scope);
+    seeder.person("Alexandre", "Fontaine", &[g(Role::Admin, None)?]).await?;
+    seeder
+        .person("Isabelle", "Moreau-Lagarde", &[g(Role::HeadOfSchool, Some(school))?])
+        .await?;
+    seeder
+        .person("Nathalie", "Lefèvre", &[g(Role::Teacher, Some(sisr))?, g(Role::Teacher, Some(slam))?])
+        .await?;
+    seeder.person("Karim", "Benali", &[g(Role::Teacher, Some(sisr))?]).await?;
+    seeder.person("Sophie", "Marchand", &[g(Role::Teacher, Some(slam))?]).await?;
+
+    let mut students = Vec::new();
+    for (i, (track_class, list, prefix)) in [(sisr, SISR_STUDENTS, 4), (slam, SLAM_STUDENTS, 5)]
+        .into_iter()
+        .enumerate()
+    {
+        for (n, (first, last)) in list.iter().enumerate() {
+            let id = seeder.person(first, last, &[]).await?;
+            // Two apprentices per class, as in most BTS SIO sections.
+            let route = if n % 7 == 3 { Route::Apprenticeship } else { Route::School };
+            store
+                .enroll_student(
+                    id,
+                    &Enrolment {
+                        class_id: track_class,
+                        route,
+                        candidate_number: Some(format!("0271{prefix}{:06}", 10_417 + n * 37 + i)),
+                    },
+                )
+                .await?;
+            students.push((track_class, id));
+        }
+    }
+    let of_class = |c: i64| students.iter().filter(move |(k, _)| *k == c).map(|(_, id)| *id);
+    let sisr_students: Vec<i64> = of_class(sisr).collect();
+    let slam_students: Vec<i64> = of_class(slam).collect();
+
+    let tutor_sisr: Vec<Grant> = sisr_students[..3]
+        .iter()
+        .map(|s| g(Role::Tutor, Some(*s)))
+        .collect::<Result<_, _>>()?;
+    seeder.person("Thomas", "Garnier", &tutor_sisr).await?;
+    let tutor_slam: Vec<Grant> = slam_students[..3]
+        .iter()
+        .map(|s| g(Role::Tutor, Some(*s)))
+        .collect::<Result<_, _>>()?;
+    seeder.person("Émilie", "Caron", &tutor_slam).await?;
+
+    let session = store
+        .create_exam_session(
+            &NewExamSession {
+                year: SESSION_YEAR,
+                academy: "Normandie".into(),
+                label: format!("BTS SIO — session {SESSION_YEAR}"),
+            },
+            t,
+        )
+        .await?;
+    let c1 = store.create_commission(session, "Commission 1 — Bloc 1 SISR", t).await?;
+    let c2 = store.create_commission(session, "Commission 2 — Bloc 1 SLAM", t).await?;
+    for s in &sisr_students[..8] {
+        store.assign_candidate(c1, *s).await?;
+    }
+    for s in &slam_students[..8] {
+        store.assign_candidate(c2, *s).await?;
+    }
+    seeder
+        .person("Julien", "Roussel", &[g(Role::CommissionMember, Some(c1))?, g(Role::CommissionMember, Some(c2))?])
+        .await?;
+    seeder.person("Claire", "Dubois-Renaud", &[g(Role::CommissionMember, Some(c1))?]).await?;
+    seeder.person("Marc", "Petitjean", &[g(Role::CommissionMember, Some(c2))?]).await?;
+    seeder.person("Philippe", "Lambert", &[g(Role::JuryPresident, Some(session))?]).await?;
+
+    Ok(())
+}
+
+/// Lines printed at start: the logins of the demo.
+fn banner(lines: &[String]) -> String {
+    format!(
+        "Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :\n{}",
+        lines.join("\n")
+    )
+}
+
+pub async fn run(global: &Global, args: &DemoArgs) -> Result<()> {
+    options::ensure_writable_dir(&global.data_dir)?;
+    let path = global.data_dir.join("demo.sqlite");
+    if !path.exists() {
+        // Seed into a side file and rename it: an interrupted seed never leaves half a demo.
+        let partial = global.data_dir.join("demo.sqlite.partial");
+        for suffix in ["", "-wal", "-shm"] {
+            let p = format!("{}{suffix}", partial.display());
+            if std::path::Path::new(&p).exists() {
+                std::fs::remove_file(&p).with_context(|| format!("suppression de {p}"))?;
+            }
+        }
+        let url = global.sqlite_url("demo.sqlite.partial")?;
+        let store = options::open_store(&url).await?;
+        seed(&store).await.context("création des données de démonstration")?;
+        store.close().await;
+        std::fs::rename(&partial, &path)
+            .with_context(|| format!("renommage de {} en {}", partial.display(), path.display()))?;
+        println!("Base de démonstration créée : {}", path.display());
+    } else {
+        println!("Base de démonstration réutilisée : {}", path.display());
+    }
+    let store = options::open_store(&global.sqlite_url("demo.sqlite")?).await?;
+    let lines = demo_logins();
+    if args.prepare_only {
+        println!("{}", banner(&lines));
+        store.close().await;
+        return Ok(());
+    }
+    options::serve(store, &args.serve, Some(banner(&lines))).await
+}
+
+fn demo_logins() -> Vec<String> {
+    [
+        ("Administration", "Alexandre", "Fontaine"),
+        ("Étudiant SISR", "Lucas", "Martin"),
+        ("Étudiante SLAM", "Jade", "Bertrand"),
+        ("Enseignante (SISR et SLAM)", "Nathalie", "Lefèvre"),
+        ("Tuteur de stage", "Thomas", "Garnier"),
+        ("Membre de commission", "Julien", "Roussel"),
+        ("Cheffe d’établissement", "Isabelle", "Moreau-Lagarde"),
+        ("Président de jury", "Philippe", "Lambert"),
+    ]
+    .iter()
+    .map(|(what, f, l)| format!("  {what:<28} {}", demo_email(f, l)))
+    .collect()
+}

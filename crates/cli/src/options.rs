@@ -1,0 +1,302 @@
+//! Command line and environment: every option has a flag, an environment variable and a default.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use portfolio_store::DynStore;
+use portfolio_web::config::WebConfig;
+use portfolio_web::AppState;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "portfolio-sio",
+    version,
+    about = "Portfolio SIO : le dossier numérique du BTS SIO, de la réalisation professionnelle au jury"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args)]
+pub struct Global {
+    /// Data directory: the SQLite database lives here unless --database-url says otherwise.
+    #[arg(long, env = "PORTFOLIO_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL: sqlite://PATH (default: DATA_DIR/portfolio.sqlite) or postgres://USER@HOST/DB.
+    #[arg(long, env = "PORTFOLIO_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+}
+
+impl Global {
+    /// The database URL; for the default SQLite file, checks that the data directory is usable.
+    pub fn database_url(&self) -> Result<String> {
+        match &self.database_url {
+            Some(url) => Ok(url.clone()),
+            None => self.sqlite_url("portfolio.sqlite"),
+        }
+    }
+
+    pub fn sqlite_url(&self, file: &str) -> Result<String> {
+        ensure_writable_dir(&self.data_dir)?;
+        let path = self.data_dir.join(file);
+        let path = path
+            .to_str()
+            .with_context(|| format!("le chemin {} n’est pas en UTF-8", path.display()))?;
+        Ok(format!("sqlite://{path}"))
+    }
+}
+
+/// Creates the directory if needed and proves we can write in it, with one clear message if not.
+pub fn ensure_writable_dir(dir: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "le répertoire de données {} ne peut pas être créé (choisissez-en un autre avec --data-dir ou PORTFOLIO_DATA_DIR)",
+            dir.display()
+        )
+    })?;
+    let probe = dir.join(format!(".portfolio-sio-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .with_context(|| {
+            format!(
+                "le répertoire de données {} n’est pas accessible en écriture (choisissez-en un autre avec --data-dir ou PORTFOLIO_DATA_DIR)",
+                dir.display()
+            )
+        })
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Starts the server.
+    Serve(ServeArgs),
+    /// Creates (or reuses) a SQLite database with demo data in DATA_DIR/demo.sqlite and starts the server.
+    Demo(DemoArgs),
+    /// Shows a référentiel.
+    Framework {
+        #[command(subcommand)]
+        command: FrameworkCommand,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Schools (établissements).
+    School {
+        #[command(subcommand)]
+        command: SchoolCommand,
+    },
+    /// Classes.
+    Class {
+        #[command(subcommand)]
+        command: ClassCommand,
+    },
+    /// Writes a consistent copy of the SQLite database while the server runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// File to write; it must not exist yet.
+        #[arg(long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PORTFOLIO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Set when users reach the site over HTTPS (directly or through a proxy): cookies get
+    /// the __Host- prefix and the Secure attribute, and HSTS is sent.
+    #[arg(long, env = "PORTFOLIO_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "PORTFOLIO_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
+    pub idle_timeout_minutes: i64,
+    /// Hours after login at which a session ends, used or not.
+    #[arg(long, env = "PORTFOLIO_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
+    pub absolute_timeout_hours: i64,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Create the demo database and exit without starting the server.
+    #[arg(long)]
+    pub prepare_only: bool,
+}
+
+#[derive(Subcommand)]
+pub enum FrameworkCommand {
+    /// Prints the blocks, competencies, skills and performance indicators.
+    Show {
+        /// Only the blocks of one option: sisr or slam.
+        #[arg(long)]
+        track: Option<String>,
+        /// bts-sio-2019 (default) or bts-sio-2011.
+        #[arg(long, default_value = "bts-sio-2019")]
+        framework: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Creates an account and prints a temporary password (unless --password-stdin).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+        /// A role, with its scope id after a colon: admin, teacher:CLASS, tutor:STUDENT_USER,
+        /// commission_member:COMMISSION, head_of_school:SCHOOL, jury_president:EXAM_SESSION.
+        /// Repeatable.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Enrols the account as a student of this class.
+        #[arg(long)]
+        class: Option<i64>,
+        /// Route of study of a student: school, apprenticeship, continuing_education,
+        /// professional_experience, distance.
+        #[arg(long, default_value = "school")]
+        route: String,
+        /// Reads the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Gives a role to an existing account (same syntax as `user add --role`).
+    Grant {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Disables an account and ends its sessions.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Sets a new temporary password (printed) and ends the account's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        /// Reads the new password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists accounts whose name or e-mail contains TEXT.
+    List {
+        #[arg(default_value = "")]
+        text: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SchoolCommand {
+    /// Adds a school and prints its id.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        city: String,
+        /// UAI number (7 digits and a check letter).
+        #[arg(long)]
+        uai: Option<String>,
+    },
+    /// Lists the schools.
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum ClassCommand {
+    /// Adds a class and prints its id.
+    Add {
+        /// Id of the school (see `school list`).
+        #[arg(long)]
+        school: i64,
+        #[arg(long)]
+        name: String,
+        /// sisr or slam.
+        #[arg(long)]
+        track: String,
+        /// 1 or 2.
+        #[arg(long, default_value_t = 2)]
+        year: i64,
+        /// Year of the exam session, e.g. 2027.
+        #[arg(long)]
+        session: i64,
+    },
+    /// Lists the classes.
+    List,
+}
+
+pub async fn open_store(url: &str) -> Result<DynStore> {
+    portfolio_store::connect(url).await
+}
+
+impl ServeArgs {
+    pub fn web_config(&self) -> Result<WebConfig> {
+        anyhow::ensure!(
+            self.idle_timeout_minutes > 0 && self.absolute_timeout_hours > 0,
+            "les durées de session doivent être positives (--idle-timeout-minutes, --absolute-timeout-hours)"
+        );
+        Ok(WebConfig {
+            secure_cookies: self.secure_cookies,
+            idle_timeout_secs: self.idle_timeout_minutes * 60,
+            absolute_timeout_secs: self.absolute_timeout_hours * 3600,
+            ..WebConfig::default()
+        })
+    }
+}
+
+/// Binds, prints the address (and `banner`), serves until Ctrl-C or SIGTERM.
+pub async fn serve(store: DynStore, args: &ServeArgs, banner: Option<String>) -> Result<()> {
+    let config = args.web_config()?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "impossible d’écouter sur {} (adresse déjà utilisée ou non autorisée : choisissez-en une autre avec --listen ou PORTFOLIO_LISTEN)",
+                args.listen
+            )
+        })?;
+    let addr = listener.local_addr().context("adresse d’écoute inconnue")?;
+    tokio::task::spawn_blocking(portfolio_web::password::warm_up);
+    println!("Portfolio SIO écoute sur http://{addr}/ (base : {})", store.backend());
+    if let Some(b) = banner {
+        println!("{b}");
+    }
+    let state = AppState::new(store.clone(), config);
+    portfolio_web::serve(listener, state, shutdown_signal())
+        .await
+        .context("arrêt du serveur sur une erreur")?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
