@@ -6,9 +6,11 @@
 //!   as arguments, so an unauthorised call does not type-check.
 //! * [`password`]: the password policy (length and blocklist, no composition rules).
 //! * [`route`]: routes of study (voies de formation).
+//! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
 //! * [`input`]: validated values built from user input, with French error messages.
 
 pub mod access;
+pub mod dossier;
 pub mod input;
 pub mod password;
 pub mod role;
