@@ -6,10 +6,12 @@
 //!   as arguments, so an unauthorised call does not type-check.
 //! * [`password`]: the password policy (length and blocklist, no composition rules).
 //! * [`route`]: routes of study (voies de formation).
+//! * [`coverage`]: which competencies the réalisations cover, and the E5 pair check.
 //! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
 //! * [`input`]: validated values built from user input, with French error messages.
 
 pub mod access;
+pub mod coverage;
 pub mod dossier;
 pub mod input;
 pub mod password;
