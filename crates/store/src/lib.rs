@@ -73,7 +73,7 @@ pub trait SchoolStore: Send + Sync {
     async fn create_class(&self, class: &NewClass, now: i64) -> Result<i64>;
     async fn classes_of_school(&self, cap: &SchoolCap) -> Result<Vec<ClassRecord>>;
     async fn all_classes(&self) -> Result<Vec<ClassRecord>>;
-    /// Classes by id (those a teacher's grants name), in name order.
+    /// Classes by id (those a teacher's grants name), newest session first, then by name.
     async fn classes_by_ids(&self, ids: &[i64]) -> Result<Vec<ClassRecord>>;
     async fn class_facts(&self, class_id: i64) -> Result<Option<ClassFacts>>;
     async fn class(&self, cap: &ClassCap) -> Result<ClassRecord>;

@@ -20,7 +20,10 @@ impl PgStore {
         // at once with its cause, rather than as a pool timeout.
         let mut conn = options.connect().await?;
         if let Some(schema) = schema {
-            if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            if !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
                 return Err(StoreError::Invalid(format!(
                     "nom de schéma invalide « {schema} » : lettres, chiffres et _ seulement"
                 )));
@@ -42,8 +45,13 @@ impl PgStore {
 
     /// Drops a schema made by [`PgStore::connect`] for a test run.
     pub async fn drop_schema(url: &str, schema: &str) -> Result<(), StoreError> {
-        if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(StoreError::Invalid(format!("nom de schéma invalide « {schema} »")));
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(StoreError::Invalid(format!(
+                "nom de schéma invalide « {schema} »"
+            )));
         }
         let mut conn = PgConnectOptions::from_str(url)?.connect().await?;
         sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))

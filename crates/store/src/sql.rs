@@ -5,7 +5,7 @@
 //! connecting, the statement that opens a write transaction, backups — lives in `sqlite.rs` and
 //! `postgres.rs`.
 
-use crate::{StoreError, Result};
+use crate::{Result, StoreError};
 use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
@@ -18,7 +18,9 @@ pub(crate) fn db_err(what: &str) -> impl FnOnce(sqlx::Error) -> StoreError + '_ 
                 return StoreError::Conflict(format!("{what} existe déjà"));
             }
             if db.is_foreign_key_violation() {
-                return StoreError::Invalid(format!("{what} fait référence à un élément inexistant"));
+                return StoreError::Invalid(format!(
+                    "{what} fait référence à un élément inexistant"
+                ));
             }
             if db.is_check_violation() {
                 return StoreError::Invalid(format!("{what} contient une valeur non autorisée"));
@@ -39,7 +41,9 @@ pub(crate) fn track_from_sql(s: &str) -> Result<Track> {
     match s {
         "sisr" => Ok(Track::Sisr),
         "slam" => Ok(Track::Slam),
-        other => Err(StoreError::Invalid(format!("option inconnue en base : {other}"))),
+        other => Err(StoreError::Invalid(format!(
+            "option inconnue en base : {other}"
+        ))),
     }
 }
 
@@ -239,14 +243,18 @@ macro_rules! sql_store {
             }
 
             async fn search_users(&self, query: &str, limit: i64) -> Result<Vec<UserSummary>> {
+                // The pattern goes through the database's LOWER, like the columns: SQLite's only
+                // folds ASCII, so lowering it in Rust would turn "Émilie" into "émilie" and miss
+                // the very name typed.
                 let pattern = format!(
                     "%{}%",
-                    query.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+                    query.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
                 );
                 let rows = sqlx::query(
                     "SELECT id, email, first_name, last_name, disabled FROM users \
-                     WHERE LOWER(email) LIKE $1 ESCAPE '\\' OR LOWER(first_name || ' ' || last_name) LIKE $1 ESCAPE '\\' \
-                     OR LOWER(last_name || ' ' || first_name) LIKE $1 ESCAPE '\\' \
+                     WHERE LOWER(email) LIKE LOWER($1) ESCAPE '\\' \
+                     OR LOWER(first_name || ' ' || last_name) LIKE LOWER($1) ESCAPE '\\' \
+                     OR LOWER(last_name || ' ' || first_name) LIKE LOWER($1) ESCAPE '\\' \
                      ORDER BY last_name, first_name, id LIMIT $2",
                 )
                 .bind(pattern)
