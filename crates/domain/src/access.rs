@@ -55,7 +55,8 @@ impl Actor {
 
     /// Account, school and class administration.
     pub fn admin(&self) -> Option<AdminCap> {
-        self.has_role(Role::Admin).then_some(AdminCap { _private: () })
+        self.has_role(Role::Admin)
+            .then_some(AdminCap { _private: () })
     }
 
     /// Reading a student's dossier, and the reason it is granted.
@@ -338,8 +339,16 @@ mod tests {
             class_id: 2,
             school_id: 1,
         };
-        assert!(actor(1, &[(Role::Teacher, Some(2))]).class(&class).is_some());
-        assert!(actor(1, &[(Role::Teacher, Some(4))]).class(&class).is_none());
+        assert!(
+            actor(1, &[(Role::Teacher, Some(2))])
+                .class(&class)
+                .is_some()
+        );
+        assert!(
+            actor(1, &[(Role::Teacher, Some(4))])
+                .class(&class)
+                .is_none()
+        );
         assert!(
             actor(1, &[(Role::HeadOfSchool, Some(1))])
                 .class(&class)
@@ -347,10 +356,22 @@ mod tests {
         );
         let admin_class = actor(1, &[(Role::Admin, None)]).class(&class);
         assert!(admin_class.is_some_and(|c| !c.can_open_dossiers()));
-        assert!(actor(1, &[(Role::Student, Some(2))]).class(&class).is_none());
+        assert!(
+            actor(1, &[(Role::Student, Some(2))])
+                .class(&class)
+                .is_none()
+        );
 
-        assert!(actor(1, &[(Role::HeadOfSchool, Some(1))]).school(1).is_some());
-        assert!(actor(1, &[(Role::HeadOfSchool, Some(1))]).school(2).is_none());
+        assert!(
+            actor(1, &[(Role::HeadOfSchool, Some(1))])
+                .school(1)
+                .is_some()
+        );
+        assert!(
+            actor(1, &[(Role::HeadOfSchool, Some(1))])
+                .school(2)
+                .is_none()
+        );
 
         let commission = CommissionFacts {
             commission_id: 5,
@@ -371,8 +392,16 @@ mod tests {
                 .commission(&commission)
                 .is_none()
         );
-        assert!(actor(1, &[(Role::JuryPresident, Some(7))]).exam_session(7).is_some());
-        assert!(actor(1, &[(Role::Teacher, Some(7))]).exam_session(7).is_none());
+        assert!(
+            actor(1, &[(Role::JuryPresident, Some(7))])
+                .exam_session(7)
+                .is_some()
+        );
+        assert!(
+            actor(1, &[(Role::Teacher, Some(7))])
+                .exam_session(7)
+                .is_none()
+        );
         assert!(actor(1, &[(Role::Admin, None)]).admin().is_some());
         assert!(actor(1, &[(Role::Teacher, Some(1))]).admin().is_none());
     }

@@ -127,8 +127,18 @@ pub fn bloc2_code(track: Track) -> &'static str {
 
 /// Whether two réalisations chosen for E5 together cover every competency of the option's Bloc 2,
 /// and which competencies remain if not.
-pub fn e5_pair(fw: &Framework, track: Track, first: &Tagged, second: &Tagged) -> Option<BlockCoverage> {
-    block_coverage(fw, bloc2_code(track), track, &[first.clone(), second.clone()])
+pub fn e5_pair(
+    fw: &Framework,
+    track: Track,
+    first: &Tagged,
+    second: &Tagged,
+) -> Option<BlockCoverage> {
+    block_coverage(
+        fw,
+        bloc2_code(track),
+        track,
+        &[first.clone(), second.clone()],
+    )
 }
 
 /// The Bloc 1 competency codes a réalisation mobilises (the X marks of the tableau de synthèse).
@@ -167,7 +177,10 @@ mod tests {
         assert_eq!(c1.realisations, vec![1, 2]);
         assert_eq!(c1.skills[4].realisations, vec![1]);
         assert!(cov.mobilises(1, "B1.2") && !cov.mobilises(2, "B1.2"));
-        let missing: Vec<&str> = cov.missing_competencies().map(|c| c.code.as_str()).collect();
+        let missing: Vec<&str> = cov
+            .missing_competencies()
+            .map(|c| c.code.as_str())
+            .collect();
         assert_eq!(missing, ["B1.3", "B1.4", "B1.5", "B1.6"]);
         assert!(!cov.is_complete());
         // 22 skills in Bloc 1, 3 tagged.
@@ -194,11 +207,18 @@ mod tests {
         assert!(e5_pair(fw, Track::Slam, &a, &b).expect("B2").is_complete());
         let c = tagged(3, &["B2-SLAM.1.4"]);
         let pair = e5_pair(fw, Track::Slam, &a, &c).expect("B2");
-        let missing: Vec<&str> = pair.missing_competencies().map(|c| c.code.as_str()).collect();
+        let missing: Vec<&str> = pair
+            .missing_competencies()
+            .map(|c| c.code.as_str())
+            .collect();
         assert_eq!(missing, ["B2-SLAM.2"]);
         // SISR skills do not count for a SLAM candidate's Bloc 2.
         let sisr = tagged(4, &["B2-SISR.1.1", "B2-SISR.2.1", "B2-SISR.3.1"]);
-        assert!(!e5_pair(fw, Track::Slam, &sisr, &sisr).expect("B2").is_complete());
+        assert!(
+            !e5_pair(fw, Track::Slam, &sisr, &sisr)
+                .expect("B2")
+                .is_complete()
+        );
     }
 
     #[test]

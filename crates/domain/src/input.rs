@@ -32,7 +32,9 @@ impl Email {
         let bad = |why: &str| {
             InvalidInput::new(
                 field,
-                format!("adresse électronique invalide : {why} (exemple attendu : prenom.nom@exemple.fr)"),
+                format!(
+                    "adresse électronique invalide : {why} (exemple attendu : prenom.nom@exemple.fr)"
+                ),
             )
         };
         if s.is_empty() {
@@ -54,7 +56,9 @@ impl Email {
         {
             return Err(bad("le domaine après @ doit être de la forme exemple.fr"));
         }
-        if s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>') {
+        if s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        {
             return Err(bad("elle ne doit contenir ni espace ni chevron"));
         }
         Ok(Email(s))
@@ -77,7 +81,12 @@ impl fmt::Display for Email {
 }
 
 /// A required single-line text (a name, a title), trimmed, 1 to `max` characters.
-pub fn required_text(field: &'static str, label: &str, raw: &str, max: usize) -> Result<String, InvalidInput> {
+pub fn required_text(
+    field: &'static str,
+    label: &str,
+    raw: &str,
+    max: usize,
+) -> Result<String, InvalidInput> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(InvalidInput::new(field, format!("{label} est obligatoire")));
@@ -92,7 +101,9 @@ pub fn required_text(field: &'static str, label: &str, raw: &str, max: usize) ->
     if s.chars().any(char::is_control) {
         return Err(InvalidInput::new(
             field,
-            format!("{label} ne doit pas contenir de retour à la ligne ni de caractère de contrôle"),
+            format!(
+                "{label} ne doit pas contenir de retour à la ligne ni de caractère de contrôle"
+            ),
         ));
     }
     Ok(s.to_string())
@@ -107,7 +118,10 @@ impl Uai {
     pub fn parse(field: &'static str, raw: &str) -> Result<Uai, InvalidInput> {
         let s = raw.trim().to_uppercase();
         let bad = |why: &str| {
-            InvalidInput::new(field, format!("numéro UAI invalide : {why} (exemple attendu : 0750001A)"))
+            InvalidInput::new(
+                field,
+                format!("numéro UAI invalide : {why} (exemple attendu : 0750001A)"),
+            )
         };
         let (digits, letter) = s.split_at(s.len().min(7));
         if s.chars().count() != 8 || !digits.chars().all(|c| c.is_ascii_digit()) {
@@ -119,7 +133,9 @@ impl Uai {
         let n: u64 = digits.parse().map_err(|_| bad("il faut 7 chiffres"))?;
         let expected = char::from(KEYS[(n % 23) as usize]);
         if letter != expected.to_string() {
-            return Err(bad(&format!("la lettre de contrôle devrait être {expected}")));
+            return Err(bad(&format!(
+                "la lettre de contrôle devrait être {expected}"
+            )));
         }
         Ok(Uai(s))
     }
@@ -139,10 +155,23 @@ mod tests {
             Email::parse("email", "  Camille.Durand@Lycee.FR ").map(|e| e.to_string()),
             Ok("camille.durand@lycee.fr".to_string())
         );
-        for bad in ["", "camille", "@lycee.fr", "a@b", "a@b@c.fr", "a b@c.fr", "a@.fr", "a@b..fr"] {
+        for bad in [
+            "",
+            "camille",
+            "@lycee.fr",
+            "a@b",
+            "a@b@c.fr",
+            "a b@c.fr",
+            "a@.fr",
+            "a@b..fr",
+        ] {
             let err = Email::parse("email", bad).expect_err(bad);
             assert_eq!(err.field, "email");
-            assert!(err.message.contains("adresse électronique invalide"), "{}", err.message);
+            assert!(
+                err.message.contains("adresse électronique invalide"),
+                "{}",
+                err.message
+            );
         }
     }
 
@@ -160,6 +189,9 @@ mod tests {
         let err = required_text("name", "Le nom", "  ", 10).expect_err("empty");
         assert_eq!(err.message, "Le nom est obligatoire");
         assert!(required_text("name", "Le nom", "abcdefghijk", 10).is_err());
-        assert_eq!(required_text("name", "Le nom", " Ab ", 10), Ok("Ab".to_string()));
+        assert_eq!(
+            required_text("name", "Le nom", " Ab ", 10),
+            Ok("Ab".to_string())
+        );
     }
 }

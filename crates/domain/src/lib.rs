@@ -5,6 +5,7 @@
 //!   capability handles from here; store functions that read or change scoped data take them
 //!   as arguments, so an unauthorised call does not type-check.
 //! * [`password`]: the password policy (length and blocklist, no composition rules).
+//! * [`realisation`]: a réalisation professionnelle as entered, checked field by field.
 //! * [`route`]: routes of study (voies de formation).
 //! * [`coverage`]: which competencies the réalisations cover, and the E5 pair check.
 //! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
@@ -15,6 +16,6 @@ pub mod coverage;
 pub mod dossier;
 pub mod input;
 pub mod password;
+pub mod realisation;
 pub mod role;
 pub mod route;
-

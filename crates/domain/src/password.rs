@@ -106,7 +106,10 @@ mod tests {
         assert_eq!(check("court", &[]), Err(PasswordError::TooShort(5)));
         // 12 accented characters are 24 bytes but 12 characters: accepted.
         assert_eq!(check("éàèùâêîôûçëï", &[]), Ok(()));
-        assert_eq!(check(&"x".repeat(129), &[]), Err(PasswordError::TooLong(129)));
+        assert_eq!(
+            check(&"x".repeat(129), &[]),
+            Err(PasswordError::TooLong(129))
+        );
     }
 
     #[test]
