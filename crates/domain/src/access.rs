@@ -186,6 +186,45 @@ impl StudentCap {
     pub fn can_edit(&self) -> bool {
         self.via == StudentAccess::Owner
     }
+
+    /// Changing the dossier: the student only.
+    pub fn edit(&self) -> Option<DossierEditCap> {
+        self.can_edit().then_some(DossierEditCap {
+            student_id: self.student_id,
+        })
+    }
+
+    /// Commenting a réalisation, marking it validated or to be revised, reading the teaching
+    /// team's private comments: the teachers of the student's class.
+    pub fn review(&self) -> Option<ReviewCap> {
+        (self.via == StudentAccess::Teacher).then_some(ReviewCap {
+            student_id: self.student_id,
+        })
+    }
+}
+
+/// Permission to change one student's dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DossierEditCap {
+    student_id: i64,
+}
+
+impl DossierEditCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
+}
+
+/// Permission to follow one student's réalisations as their teacher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewCap {
+    student_id: i64,
+}
+
+impl ReviewCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,6 +362,13 @@ mod tests {
         let teacher = actor(20, &[(Role::Teacher, Some(2))]);
         assert!(owner.student(&facts).is_some_and(|c| c.can_edit()));
         assert!(teacher.student(&facts).is_some_and(|c| !c.can_edit()));
+        assert!(owner.student(&facts).and_then(|c| c.edit()).is_some());
+        assert!(teacher.student(&facts).and_then(|c| c.edit()).is_none());
+        // Only the class's teachers review; the owner, tutor, head of school do not.
+        assert!(teacher.student(&facts).and_then(|c| c.review()).is_some());
+        assert!(owner.student(&facts).and_then(|c| c.review()).is_none());
+        let head = actor(50, &[(Role::HeadOfSchool, Some(1))]);
+        assert!(head.student(&facts).and_then(|c| c.review()).is_none());
     }
 
     #[test]

@@ -12,9 +12,10 @@
 
 use async_trait::async_trait;
 use portfolio_domain::access::{
-    ClassCap, ClassFacts, CommissionCap, CommissionFacts, ExamSessionCap, SchoolCap, StudentCap,
-    StudentFacts,
+    ClassCap, ClassFacts, CommissionCap, CommissionFacts, DossierEditCap, ExamSessionCap,
+    ReviewCap, SchoolCap, StudentCap, StudentFacts,
 };
+use portfolio_domain::realisation::RealisationInput;
 use portfolio_domain::role::Grant;
 use serde::Serialize;
 use std::path::Path;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 
 pub mod postgres;
 mod sql;
+mod sql_dossier;
 pub mod sqlite;
 pub mod types;
 
@@ -115,6 +117,79 @@ pub trait SessionStore: Send + Sync {
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
 }
 
+/// The candidate's dossier. Changes take a [`DossierEditCap`] (the student) or a [`ReviewCap`]
+/// (their teachers); reads take a [`StudentCap`].
+#[async_trait]
+pub trait DossierStore: Send + Sync {
+    async fn create_realisation(
+        &self,
+        cap: &DossierEditCap,
+        input: &RealisationInput,
+        now: i64,
+    ) -> Result<i64>;
+    /// `NotFound` unless the réalisation belongs to the student.
+    async fn update_realisation(
+        &self,
+        cap: &DossierEditCap,
+        id: i64,
+        input: &RealisationInput,
+        now: i64,
+    ) -> Result<()>;
+    /// Removes the réalisation with its artifacts, comments and E5 choice; its files are queued
+    /// for deletion in the same transaction (see [`DossierStore::pending_blob_deletions`]).
+    async fn delete_realisation(&self, cap: &DossierEditCap, id: i64, now: i64) -> Result<()>;
+    /// The student's réalisations, by start date, with skills, technology and artifacts (four
+    /// queries whatever their number).
+    async fn realisations(&self, cap: &StudentCap) -> Result<Vec<RealisationRecord>>;
+    async fn realisation(&self, cap: &StudentCap, id: i64) -> Result<RealisationRecord>;
+    /// Adds an artifact if the student's files stay within `quota_bytes` (checked in the same
+    /// transaction as the insert).
+    async fn add_artifact(
+        &self,
+        cap: &DossierEditCap,
+        realisation_id: i64,
+        artifact: &NewArtifact,
+        quota_bytes: i64,
+        now: i64,
+    ) -> Result<i64>;
+    /// Removes an artifact; its file is queued for deletion in the same transaction.
+    async fn delete_artifact(&self, cap: &DossierEditCap, artifact_id: i64, now: i64)
+    -> Result<()>;
+    async fn artifact(&self, cap: &StudentCap, artifact_id: i64) -> Result<ArtifactRecord>;
+    /// Bytes of files the student has stored.
+    async fn storage_used(&self, cap: &StudentCap) -> Result<i64>;
+    async fn add_comment(
+        &self,
+        cap: &ReviewCap,
+        realisation_id: i64,
+        author_id: i64,
+        body: &str,
+        visibility: CommentVisibility,
+        now: i64,
+    ) -> Result<i64>;
+    /// Comments on a réalisation, oldest first; the team's private ones only with `include_team`.
+    async fn comments(
+        &self,
+        cap: &StudentCap,
+        realisation_id: i64,
+        include_team: bool,
+    ) -> Result<Vec<CommentRecord>>;
+    async fn set_review(
+        &self,
+        cap: &ReviewCap,
+        realisation_id: i64,
+        status: Option<ReviewStatus>,
+        reviewer_id: i64,
+        now: i64,
+    ) -> Result<()>;
+    /// The two réalisations chosen for E5 (both the student's own, and distinct).
+    async fn set_e5_choice(&self, cap: &DossierEditCap, first: i64, second: i64) -> Result<()>;
+    async fn e5_choice(&self, cap: &StudentCap) -> Result<Option<(i64, i64)>>;
+    /// Storage keys of files whose rows are gone.
+    async fn pending_blob_deletions(&self, limit: i64) -> Result<Vec<String>>;
+    async fn blob_deleted(&self, storage_key: &str) -> Result<()>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, event: &AuditEvent) -> Result<()>;
@@ -122,7 +197,9 @@ pub trait AuditStore: Send + Sync {
 }
 
 #[async_trait]
-pub trait Store: UserStore + SchoolStore + ExamStore + SessionStore + AuditStore {
+pub trait Store:
+    UserStore + SchoolStore + ExamStore + SessionStore + DossierStore + AuditStore
+{
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
     /// A cheap query that proves the database answers.

@@ -1,6 +1,7 @@
 //! The scaled backend: PostgreSQL, selected by a `postgres://` database URL.
 
 use crate::sql::sql_store;
+use crate::sql_dossier::dossier_store;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
 use std::path::Path;
@@ -62,6 +63,7 @@ impl PgStore {
 }
 
 sql_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
+dossier_store!(PgStore, sqlx::postgres::PgRow);
 
 #[async_trait]
 impl Store for PgStore {

@@ -2,6 +2,7 @@
 //! writes opened with `BEGIN IMMEDIATE`.
 
 use crate::sql::sql_store;
+use crate::sql_dossier::dossier_store;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
@@ -33,6 +34,7 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, sqlx::sqlite::SqliteRow, "BEGIN IMMEDIATE");
+dossier_store!(SqliteStore, sqlx::sqlite::SqliteRow);
 
 #[async_trait]
 impl Store for SqliteStore {

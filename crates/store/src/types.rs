@@ -1,5 +1,6 @@
 //! Plain records read from and written to the store.
 
+use portfolio_domain::realisation::RealisationInput;
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
 use serde::Serialize;
@@ -169,4 +170,111 @@ pub struct AuditRecord {
     pub target: Option<String>,
     pub client_ip: Option<String>,
     pub details: Option<String>,
+}
+
+/// A teacher's verdict on a réalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    Validated,
+    ToRevise,
+}
+
+impl ReviewStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Validated => "validated",
+            ReviewStatus::ToRevise => "to_revise",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewStatus::Validated => "Validée",
+            ReviewStatus::ToRevise => "À reprendre",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReviewStatus> {
+        match s {
+            "validated" => Some(ReviewStatus::Validated),
+            "to_revise" => Some(ReviewStatus::ToRevise),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RealisationRecord {
+    pub id: i64,
+    pub student_id: i64,
+    #[serde(flatten)]
+    pub input: RealisationInput,
+    pub review_status: Option<ReviewStatus>,
+    pub reviewed_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub artifacts: Vec<ArtifactRecord>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArtifactKind {
+    File,
+    Link,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewArtifact {
+    pub kind: ArtifactKind,
+    /// Shown to people: the file's name as uploaded, or the link's title.
+    pub name: String,
+    pub url: Option<String>,
+    /// Server-generated key in the blob store (files only).
+    pub storage_key: Option<String>,
+    pub content_type: Option<String>,
+    pub size_bytes: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ArtifactRecord {
+    pub id: i64,
+    pub realisation_id: i64,
+    pub kind: ArtifactKind,
+    pub name: String,
+    pub url: Option<String>,
+    #[serde(skip)]
+    pub storage_key: Option<String>,
+    pub content_type: Option<String>,
+    pub size_bytes: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentVisibility {
+    /// Seen by the student and the teaching team.
+    Student,
+    /// Private to the teaching team.
+    Team,
+}
+
+impl CommentVisibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentVisibility::Student => "student",
+            CommentVisibility::Team => "team",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentRecord {
+    pub id: i64,
+    pub realisation_id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: String,
+    pub body: String,
+    pub visibility: CommentVisibility,
+    pub created_at: i64,
 }

@@ -4,6 +4,7 @@
 //! PostgreSQL must be running (127.0.0.1:5432, trust auth, database `test`, or
 //! `PORTFOLIO_TEST_POSTGRES_URL`); the tests fail, never skip, when it is not.
 
+mod dossier;
 mod support;
 
 use portfolio_domain::access::Actor;

@@ -1,0 +1,441 @@
+//! The dossier: réalisations, artifacts, the teachers' follow-up, the E5 choice — on both
+//! backends.
+
+use crate::ids;
+use crate::support::*;
+use portfolio_domain::access::{Actor, DossierEditCap, ReviewCap, StudentCap};
+use portfolio_domain::dossier::{Modality, Period, Setting};
+use portfolio_domain::realisation::RealisationInput;
+use portfolio_domain::role::Role;
+use portfolio_framework::Track;
+use portfolio_store::{
+    ArtifactKind, CommentVisibility, DynStore, NewArtifact, ReviewStatus, StoreError,
+};
+use std::collections::BTreeSet;
+use time::macros::date;
+
+struct World {
+    owner: i64,
+    other: i64,
+    class: i64,
+}
+
+async fn world(store: &DynStore) -> World {
+    let school = school(store, "Lycée Dossier", None).await;
+    let class = class(store, school, "SIO2 SISR", Track::Sisr).await;
+    let owner = student(store, class, "owner@d.fr", "Olga", "Owner").await;
+    let other = student(store, class, "other@d.fr", "Otto", "Other").await;
+    World {
+        owner,
+        other,
+        class,
+    }
+}
+
+async fn own(store: &DynStore, w: &World, student_id: i64) -> (StudentCap, DossierEditCap) {
+    let facts = store
+        .student_facts(student_id)
+        .await
+        .expect("facts")
+        .expect("student");
+    let cap = Actor::new(student_id, vec![grant(Role::Student, Some(w.class))])
+        .student(&facts)
+        .expect("owner reads");
+    (cap, cap.edit().expect("owner edits"))
+}
+
+async fn teacher(store: &DynStore, w: &World, student_id: i64) -> (StudentCap, ReviewCap) {
+    let facts = store
+        .student_facts(student_id)
+        .await
+        .expect("facts")
+        .expect("student");
+    let cap = Actor::new(-7, vec![grant(Role::Teacher, Some(w.class))])
+        .student(&facts)
+        .expect("teacher reads");
+    (cap, cap.review().expect("teacher reviews"))
+}
+
+fn input(title: &str, start: time::Date, skills: &[&str]) -> RealisationInput {
+    RealisationInput {
+        title: title.into(),
+        description: "Une description\nsur deux lignes".into(),
+        period: Period::new(start, date!(2026 - 06 - 30)).expect("period"),
+        setting: Setting::WorkplaceFirstYear,
+        organisation: "Mairie de Caen".into(),
+        modality: Modality::Team,
+        personal_contribution: "Le script de sauvegarde".into(),
+        resources_provided: "Un serveur".into(),
+        expected_results: "Des sauvegardes testées".into(),
+        tech_items: ["TE-1.1.2", "TE-1.1.6"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        tech_other: "Proxmox".into(),
+        skills: skills
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>(),
+    }
+}
+
+fn file(name: &str, key: &str, size: i64) -> NewArtifact {
+    NewArtifact {
+        kind: ArtifactKind::File,
+        name: name.into(),
+        url: None,
+        storage_key: Some(key.into()),
+        content_type: Some("application/pdf".into()),
+        size_bytes: size,
+    }
+}
+
+#[tokio::test]
+async fn realisations_are_created_listed_updated_and_deleted_by_their_owner_only() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit) = own(&store, &w, w.owner).await;
+        let (_, other_edit) = own(&store, &w, w.other).await;
+
+        let late = store
+            .create_realisation(
+                &edit,
+                &input("Supervision", date!(2026 - 03 - 01), &["B1.2.1"]),
+                10,
+            )
+            .await
+            .expect("create");
+        let early = store
+            .create_realisation(
+                &edit,
+                &input(
+                    "Sauvegardes",
+                    date!(2025 - 09 - 15),
+                    &["B1.1.5", "B2-SISR.1.1"],
+                ),
+                11,
+            )
+            .await
+            .expect("create");
+
+        let list = store.realisations(&read).await.expect("list");
+        assert_eq!(ids(&list, |r| r.id), [early, late], "by start date");
+        let r = &list[0];
+        assert_eq!(
+            r.input,
+            input(
+                "Sauvegardes",
+                date!(2025 - 09 - 15),
+                &["B1.1.5", "B2-SISR.1.1"]
+            )
+        );
+        assert_eq!(r.review_status, None);
+        assert_eq!((r.created_at, r.updated_at), (11, 11));
+
+        let mut changed = input("Sauvegardes (v2)", date!(2025 - 09 - 16), &["B1.1.6"]);
+        changed.modality = Modality::Solo;
+        changed.personal_contribution = String::new();
+        changed.tech_items.clear();
+        store
+            .update_realisation(&edit, early, &changed, 20)
+            .await
+            .expect("update");
+        let r = store.realisation(&read, early).await.expect("one");
+        assert_eq!(r.input, changed);
+        assert_eq!(r.updated_at, 20);
+
+        // Another student's capability reaches none of it.
+        assert!(matches!(
+            store
+                .update_realisation(&other_edit, early, &changed, 21)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.delete_realisation(&other_edit, early, 21).await,
+            Err(StoreError::NotFound)
+        ));
+        let (other_read, _) = own(&store, &w, w.other).await;
+        assert!(matches!(
+            store.realisation(&other_read, early).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(
+            store
+                .realisations(&other_read)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+
+        store
+            .delete_realisation(&edit, early, 30)
+            .await
+            .expect("delete");
+        assert_eq!(
+            ids(&store.realisations(&read).await.expect("list"), |r| r.id),
+            [late]
+        );
+        assert!(matches!(
+            store.realisation(&read, early).await,
+            Err(StoreError::NotFound)
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn artifacts_respect_the_quota_and_their_files_are_queued_for_deletion_with_their_rows() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit) = own(&store, &w, w.owner).await;
+        let (_, other_edit) = own(&store, &w, w.other).await;
+        let r = store
+            .create_realisation(&edit, &input("GLPI", date!(2025 - 10 - 01), &[]), 1)
+            .await
+            .expect("create");
+        let quota = 1_000;
+        let f1 = store
+            .add_artifact(&edit, r, &file("procedure.pdf", "k1", 600), quota, 2)
+            .await
+            .expect("file");
+        let link = NewArtifact {
+            kind: ArtifactKind::Link,
+            name: "Dépôt".into(),
+            url: Some("https://git.example.fr/glpi".into()),
+            storage_key: None,
+            content_type: None,
+            size_bytes: 0,
+        };
+        let l1 = store
+            .add_artifact(&edit, r, &link, quota, 3)
+            .await
+            .expect("link");
+        // 600 + 500 > 1,000: refused, and nothing is written.
+        let message = match store
+            .add_artifact(&edit, r, &file("gros.pdf", "k2", 500), quota, 4)
+            .await
+        {
+            Err(StoreError::Invalid(m)) => m,
+            other => panic!("expected the quota error, got {other:?}"),
+        };
+        assert!(
+            message.contains("espace de stockage insuffisant"),
+            "{message}"
+        );
+        assert_eq!(store.storage_used(&read).await.expect("used"), 600);
+        // Not on someone else's réalisation.
+        assert!(matches!(
+            store
+                .add_artifact(&other_edit, r, &file("x.pdf", "k3", 1), quota, 5)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        let got = store.realisation(&read, r).await.expect("one");
+        assert_eq!(ids(&got.artifacts, |a| a.id), [f1, l1]);
+        assert_eq!(got.artifacts[0].storage_key.as_deref(), Some("k1"));
+        assert_eq!(
+            store
+                .artifact(&read, l1)
+                .await
+                .expect("artifact")
+                .url
+                .as_deref(),
+            Some("https://git.example.fr/glpi")
+        );
+
+        // Removing an artifact queues its file; removing a link queues nothing.
+        assert!(matches!(
+            store.delete_artifact(&other_edit, f1, 6).await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .delete_artifact(&edit, l1, 6)
+            .await
+            .expect("delete link");
+        assert!(
+            store
+                .pending_blob_deletions(10)
+                .await
+                .expect("pending")
+                .is_empty()
+        );
+        let f2 = store
+            .add_artifact(&edit, r, &file("schema.png", "k4", 100), quota, 7)
+            .await
+            .expect("file");
+        store
+            .delete_artifact(&edit, f2, 8)
+            .await
+            .expect("delete file");
+        assert_eq!(
+            store.pending_blob_deletions(10).await.expect("pending"),
+            ["k4"]
+        );
+        // Removing the réalisation removes its artifacts and queues their files.
+        store.delete_realisation(&edit, r, 9).await.expect("delete");
+        assert_eq!(
+            store.pending_blob_deletions(10).await.expect("pending"),
+            ["k4", "k1"]
+        );
+        assert_eq!(store.storage_used(&read).await.expect("used"), 0);
+        store.blob_deleted("k4").await.expect("done");
+        assert_eq!(
+            store.pending_blob_deletions(10).await.expect("pending"),
+            ["k1"]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn teachers_comment_and_review_and_the_student_sees_only_public_comments() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (owner_read, edit) = own(&store, &w, w.owner).await;
+        let (teacher_read, review) = teacher(&store, &w, w.owner).await;
+        let (_, other_review) = teacher(&store, &w, w.other).await;
+        let author = user(&store, "prof@d.fr", "Paula", "Prof").await;
+        let r = store
+            .create_realisation(
+                &edit,
+                &input("VLAN", date!(2025 - 11 - 01), &["B2-SISR.1.2"]),
+                1,
+            )
+            .await
+            .expect("create");
+        store
+            .add_comment(
+                &review,
+                r,
+                author,
+                "Ajoutez le schéma réseau.",
+                CommentVisibility::Student,
+                2,
+            )
+            .await
+            .expect("public");
+        store
+            .add_comment(
+                &review,
+                r,
+                author,
+                "Bon candidat pour l’E5.",
+                CommentVisibility::Team,
+                3,
+            )
+            .await
+            .expect("team");
+        // A teacher capability for another student does not reach this réalisation.
+        assert!(matches!(
+            store
+                .add_comment(&other_review, r, author, "x", CommentVisibility::Student, 4)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let seen: Vec<String> = store
+            .comments(&owner_read, r, false)
+            .await
+            .expect("student view")
+            .into_iter()
+            .map(|c| c.body)
+            .collect();
+        assert_eq!(seen, ["Ajoutez le schéma réseau."]);
+        let team = store
+            .comments(&teacher_read, r, true)
+            .await
+            .expect("team view");
+        assert_eq!(team.len(), 2);
+        assert_eq!(team[0].author_name, "Paula Prof");
+        assert_eq!(team[1].visibility, CommentVisibility::Team);
+
+        store
+            .set_review(&review, r, Some(ReviewStatus::ToRevise), author, 5)
+            .await
+            .expect("review");
+        let got = store.realisation(&owner_read, r).await.expect("one");
+        assert_eq!(
+            (got.review_status, got.reviewed_at),
+            (Some(ReviewStatus::ToRevise), Some(5))
+        );
+        store
+            .set_review(&review, r, Some(ReviewStatus::Validated), author, 6)
+            .await
+            .expect("review");
+        assert_eq!(
+            store
+                .realisation(&owner_read, r)
+                .await
+                .expect("one")
+                .review_status,
+            Some(ReviewStatus::Validated)
+        );
+        store
+            .set_review(&review, r, None, author, 7)
+            .await
+            .expect("clear");
+        assert_eq!(
+            store
+                .realisation(&owner_read, r)
+                .await
+                .expect("one")
+                .review_status,
+            None
+        );
+        assert!(matches!(
+            store.set_review(&other_review, r, None, author, 8).await,
+            Err(StoreError::NotFound)
+        ));
+        // Comments go with their réalisation.
+        store.delete_realisation(&edit, r, 9).await.expect("delete");
+        assert!(
+            store
+                .comments(&teacher_read, r, true)
+                .await
+                .expect("none")
+                .is_empty()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_e5_choice_names_two_distinct_realisations_of_the_student() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit) = own(&store, &w, w.owner).await;
+        let (other_read, other_edit) = own(&store, &w, w.other).await;
+        let a = store
+            .create_realisation(&edit, &input("A", date!(2025 - 10 - 01), &[]), 1)
+            .await
+            .expect("a");
+        let b = store
+            .create_realisation(&edit, &input("B", date!(2025 - 11 - 01), &[]), 1)
+            .await
+            .expect("b");
+        let theirs = store
+            .create_realisation(&other_edit, &input("C", date!(2025 - 11 - 01), &[]), 1)
+            .await
+            .expect("c");
+        assert_eq!(store.e5_choice(&read).await.expect("none"), None);
+        assert!(matches!(
+            store.set_e5_choice(&edit, a, a).await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(matches!(
+            store.set_e5_choice(&edit, a, theirs).await,
+            Err(StoreError::NotFound)
+        ));
+        store.set_e5_choice(&edit, a, b).await.expect("choose");
+        store
+            .set_e5_choice(&edit, b, a)
+            .await
+            .expect("choose again");
+        assert_eq!(store.e5_choice(&read).await.expect("some"), Some((b, a)));
+        assert_eq!(store.e5_choice(&other_read).await.expect("none"), None);
+        store.delete_realisation(&edit, a, 2).await.expect("delete");
+        assert_eq!(store.e5_choice(&read).await.expect("gone"), None);
+    })
+    .await;
+}
