@@ -7,11 +7,13 @@
 //! * [`password`]: the password policy (length and blocklist, no composition rules).
 //! * [`realisation`]: a réalisation professionnelle as entered, checked field by field.
 //! * [`route`]: routes of study (voies de formation).
+//! * [`artifact`]: which files and links are accepted as productions.
 //! * [`coverage`]: which competencies the réalisations cover, and the E5 pair check.
 //! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
 //! * [`input`]: validated values built from user input, with French error messages.
 
 pub mod access;
+pub mod artifact;
 pub mod coverage;
 pub mod dossier;
 pub mod input;

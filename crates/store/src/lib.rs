@@ -21,6 +21,7 @@ use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
 
+pub mod blobs;
 pub mod postgres;
 mod sql;
 mod sql_dossier;
@@ -41,6 +42,9 @@ pub enum StoreError {
     NotFound,
     #[error("{0}")]
     Unsupported(String),
+    /// The blob store failed (disk full, permissions…).
+    #[error("stockage des fichiers : {0}")]
+    Blob(String),
     #[error("erreur de la base de données : {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration de la base de données impossible : {0}")]
