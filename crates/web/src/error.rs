@@ -5,7 +5,7 @@
 
 use crate::templates::ErrorPage;
 use askama::Template;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use portfolio_domain::input::InvalidInput;
 use portfolio_store::StoreError;
@@ -26,6 +26,9 @@ pub enum AppError {
     Csrf,
     #[error("page introuvable")]
     NotFound,
+    /// A known address asked with the wrong method (a form's address opened as a link).
+    #[error("méthode non autorisée")]
+    MethodNotAllowed,
     #[error("trop de requêtes")]
     TooManyRequests,
     #[error(transparent)]
@@ -48,6 +51,7 @@ impl AppError {
             AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -79,6 +83,10 @@ impl AppError {
             AppError::NotFound => (
                 "Page introuvable".into(),
                 "Cette page n’existe pas ou a été supprimée.".into(),
+            ),
+            AppError::MethodNotAllowed => (
+                "Adresse réservée aux formulaires".into(),
+                "Cette adresse ne s’ouvre pas comme une page : elle reçoit l’envoi d’un formulaire du site. Revenez au tableau de bord et utilisez le bouton prévu.".into(),
             ),
             AppError::TooManyRequests => (
                 "Trop de requêtes".into(),

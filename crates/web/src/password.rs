@@ -67,8 +67,20 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let h = hash("une phrase de passe".into()).await.expect("hash");
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(verify("une phrase de passe".into(), Some(h.clone())).await.expect("verify"));
-        assert!(!verify("une autre phrase".into(), Some(h)).await.expect("verify"));
-        assert!(!verify("portfolio-sio: compte inexistant".into(), None).await.expect("verify"));
+        assert!(
+            verify("une phrase de passe".into(), Some(h.clone()))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify("une autre phrase".into(), Some(h))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify("portfolio-sio: compte inexistant".into(), None)
+                .await
+                .expect("verify")
+        );
     }
 }

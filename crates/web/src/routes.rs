@@ -5,12 +5,13 @@
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
 use crate::pages::{account, admin, api, assets, auth, browse, dashboard};
-use crate::{security, session, AppState};
-use axum::http::Method;
-use axum::routing::{get, post, MethodRouter};
+use crate::{AppState, security, session};
 use axum::Router;
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
 
-/// (method, path, handler) for every route.
+/// (method, path, handler) for every route, one line each.
+#[rustfmt::skip]
 pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
         (Method::GET, "/health", get(assets::health)),
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(assets::not_found)
+        .method_not_allowed_fallback(assets::method_not_allowed)
         // Layers run outside-in in reverse order of declaration: headers, then session, then CSRF.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,11 +1,11 @@
 //! Security headers on every response, and the CSRF guard on every state-changing request.
 
-use crate::error::AppError;
-use crate::session::{cookie_value, same_token, SessionCtx};
 use crate::AppState;
+use crate::error::AppError;
+use crate::session::{SessionCtx, cookie_value, same_token};
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -24,10 +24,19 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
     let is_static = req.uri().path().starts_with("/static/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
@@ -99,7 +108,8 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     if !token.is_some_and(|t| same_token(&t, &expected)) {
         return AppError::Csrf.into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// A request is same-origin unless the browser says otherwise: `Sec-Fetch-Site: cross-site`, or
@@ -134,9 +144,18 @@ mod tests {
     #[test]
     fn form_fields_are_decoded() {
         let body = b"email=a%40b.fr&csrf_token=abc-_123&note=un+deux";
-        assert_eq!(form_urlencoded_field(body, "csrf_token").as_deref(), Some("abc-_123"));
-        assert_eq!(form_urlencoded_field(body, "email").as_deref(), Some("a@b.fr"));
-        assert_eq!(form_urlencoded_field(body, "note").as_deref(), Some("un deux"));
+        assert_eq!(
+            form_urlencoded_field(body, "csrf_token").as_deref(),
+            Some("abc-_123")
+        );
+        assert_eq!(
+            form_urlencoded_field(body, "email").as_deref(),
+            Some("a@b.fr")
+        );
+        assert_eq!(
+            form_urlencoded_field(body, "note").as_deref(),
+            Some("un deux")
+        );
         assert_eq!(form_urlencoded_field(body, "absent"), None);
     }
 }

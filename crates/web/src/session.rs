@@ -5,11 +5,11 @@
 //! the cookie once per request, enforces the idle and absolute timeouts, and puts a
 //! [`SessionCtx`] in the request for the extractors below.
 
-use crate::error::AppError;
 use crate::AppState;
+use crate::error::AppError;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
@@ -97,8 +97,10 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Session
         state.store.delete_session(&id_hash).await?;
         return Ok(None);
     }
-    // One write a minute at most per session, not one per request.
-    if now - record.last_seen_at >= 60 {
+    // One write a minute at most per session, not one per request; more often when the idle
+    // timeout is that short, or a session in use would expire between two writes.
+    let touch_every = (cfg.idle_timeout_secs / 2).clamp(1, 60);
+    if now - record.last_seen_at >= touch_every {
         state.store.touch_session(&id_hash, now).await?;
     }
     let Some(user) = state.store.user(record.user_id).await? else {
@@ -157,7 +159,10 @@ pub struct Admin {
 impl FromRequestParts<AppState> for Admin {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Authenticated(ctx) = Authenticated::from_request_parts(parts, state).await?;
         match ctx.admin() {
             Some(cap) => Ok(Admin { ctx, cap }),
@@ -175,7 +180,12 @@ pub fn client_ip(parts: &Parts) -> Option<String> {
 }
 
 /// Records an authorization failure in the audit log and returns the error to answer with.
-pub async fn deny(state: &AppState, ctx: &SessionCtx, target: &str, ip: Option<String>) -> AppError {
+pub async fn deny(
+    state: &AppState,
+    ctx: &SessionCtx,
+    target: &str,
+    ip: Option<String>,
+) -> AppError {
     let event = portfolio_store::AuditEvent {
         at: now(),
         actor_user_id: Some(ctx.user.id),

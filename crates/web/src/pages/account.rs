@@ -1,14 +1,14 @@
 //! The person's own account: what they hold, and changing their password.
 
-use super::{layout, notice, render, DoneQuery, Form};
+use super::{DoneQuery, Form, layout, notice, render};
+use crate::AppState;
 use crate::error::AppResult;
 use crate::password;
-use crate::session::{self, client_ip, Authenticated, SessionCtx};
+use crate::session::{self, Authenticated, SessionCtx, client_ip};
 use crate::templates::{AccountPage, RoleSection};
-use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portfolio_store::{AuditEvent, NewSession};
 
@@ -33,7 +33,6 @@ pub async fn page(
 ) -> AppResult<Response> {
     Ok(render(&account_page(&ctx, None, q.done.as_deref()))?.into_response())
 }
-
 
 #[derive(serde::Deserialize)]
 pub struct PasswordForm {
@@ -67,7 +66,13 @@ pub async fn change_password(
             "Confirmation du nouveau mot de passe : elle diffère du nouveau mot de passe ; saisissez deux fois le même.".into(),
         );
     }
-    let local = ctx.user.email.split('@').next().unwrap_or_default().to_string();
+    let local = ctx
+        .user
+        .email
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     if let Err(e) = portfolio_domain::password::check(
         &form.new_password,
         &[&local, &ctx.user.first_name, &ctx.user.last_name],
@@ -77,7 +82,10 @@ pub async fn change_password(
     let hash = password::hash(form.new_password).await?;
     let now = session::now();
     // Ends every session, this one included; the person stays logged in through a new one.
-    state.store.set_password_hash(ctx.user.id, &hash, now).await?;
+    state
+        .store
+        .set_password_hash(ctx.user.id, &hash, now)
+        .await?;
     let token = session::random_token(32);
     state
         .store

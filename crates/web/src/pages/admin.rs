@@ -2,20 +2,20 @@
 //! [`Admin`] extractor first, so a refused request is refused before its body is read.
 
 use super::browse::path_id;
-use super::{layout, notice, parse_id, render, DoneQuery, Form};
+use super::{DoneQuery, Form, layout, notice, parse_id, render};
+use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::password;
-use crate::session::{self, client_ip, Admin};
+use crate::session::{self, Admin, client_ip};
 use crate::templates::{
-    format_datetime, AdminAuditPage, AdminSchoolsPage, AdminUserPage, AdminUsersPage, AuditLine,
-    Choice, GrantLine, NewUserForm,
+    AdminAuditPage, AdminSchoolsPage, AdminUserPage, AdminUsersPage, AuditLine, Choice, GrantLine,
+    NewUserForm, format_datetime,
 };
-use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use portfolio_domain::input::{required_text, Email, Uai};
+use portfolio_domain::input::{Email, Uai, required_text};
 use portfolio_domain::role::{Grant, Role, ScopeKind};
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
@@ -23,7 +23,13 @@ use portfolio_store::{AuditEvent, Enrolment, NewClass, NewSchool, NewUser, UserR
 
 const USER_LIST_LIMIT: i64 = 200;
 
-async fn audit(state: &AppState, admin: &Admin, parts: &Parts, action: &'static str, target: String) -> AppResult<()> {
+async fn audit(
+    state: &AppState,
+    admin: &Admin,
+    parts: &Parts,
+    action: &'static str,
+    target: String,
+) -> AppResult<()> {
     state
         .store
         .audit(&AuditEvent {
@@ -49,7 +55,16 @@ pub async fn users(
     admin: Admin,
     Query(q): Query<UsersQuery>,
 ) -> AppResult<Response> {
-    users_page(&state, &admin, q.q.unwrap_or_default(), NewUserForm::default(), None, q.done.as_deref(), StatusCode::OK).await
+    users_page(
+        &state,
+        &admin,
+        q.q.unwrap_or_default(),
+        NewUserForm::default(),
+        None,
+        q.done.as_deref(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn users_page(
@@ -100,7 +115,16 @@ pub async fn create_user(
         }
         Err(AppError::BadInput { field, message }) => {
             let error = field_message(field, &message);
-            users_page(&state, &admin, String::new(), form, Some(error), None, StatusCode::UNPROCESSABLE_ENTITY).await
+            users_page(
+                &state,
+                &admin,
+                String::new(),
+                form,
+                Some(error),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -145,7 +169,16 @@ pub async fn user(
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
     let user = load_user(&state, &id).await?;
-    user_page(&state, &admin, user, None, None, q.done.as_deref(), StatusCode::OK).await
+    user_page(
+        &state,
+        &admin,
+        user,
+        None,
+        None,
+        q.done.as_deref(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn load_user(state: &AppState, raw_id: &str) -> AppResult<UserRecord> {
@@ -195,7 +228,10 @@ async fn user_page(
                 .find(|c| c.id == id)
                 .map(|c| format!("Classe {} — {}", c.name, c.school_name)),
             ScopeKind::School => schools.iter().find(|s| s.id == id).map(|s| s.name.clone()),
-            ScopeKind::ExamSession => sessions.iter().find(|s| s.id == id).map(|s| s.label.clone()),
+            ScopeKind::ExamSession => sessions
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.label.clone()),
             ScopeKind::Commission => commissions
                 .iter()
                 .find(|(_, c)| c.id == id)
@@ -254,7 +290,13 @@ async fn user_page(
             .iter()
             .map(|c| Choice {
                 value: c.id.to_string(),
-                label: format!("{} — {} ({}, session {})", c.name, c.school_name, c.track.code(), c.session_year),
+                label: format!(
+                    "{} — {} ({}, session {})",
+                    c.name,
+                    c.school_name,
+                    c.track.code(),
+                    c.session_year
+                ),
             })
             .collect(),
         route_choices: Route::ALL
@@ -280,10 +322,21 @@ async fn user_action(
     result: AppResult<&'static str>,
 ) -> AppResult<Response> {
     match result {
-        Ok(done) => Ok(Redirect::to(&format!("/admin/users/{}?done={done}", user.id)).into_response()),
+        Ok(done) => {
+            Ok(Redirect::to(&format!("/admin/users/{}?done={done}", user.id)).into_response())
+        }
         Err(AppError::BadInput { field, message }) => {
             let error = field_message(field, &message);
-            user_page(state, admin, user, None, Some(error), None, StatusCode::UNPROCESSABLE_ENTITY).await
+            user_page(
+                state,
+                admin,
+                user,
+                None,
+                Some(error),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -319,7 +372,14 @@ pub async fn enable_user(
 ) -> AppResult<Response> {
     let user = load_user(&state, &id).await?;
     state.store.set_disabled(user.id, false).await?;
-    audit(&state, &admin, &parts, "user.enable", format!("user:{}", user.id)).await?;
+    audit(
+        &state,
+        &admin,
+        &parts,
+        "user.enable",
+        format!("user:{}", user.id),
+    )
+    .await?;
     user_action(&state, &admin, user, Ok("enabled")).await
 }
 
@@ -336,9 +396,25 @@ pub async fn reset_password(
         .store
         .set_password_hash(user.id, &hash, session::now())
         .await?;
-    audit(&state, &admin, &parts, "user.password_reset", format!("user:{}", user.id)).await?;
+    audit(
+        &state,
+        &admin,
+        &parts,
+        "user.password_reset",
+        format!("user:{}", user.id),
+    )
+    .await?;
     // Shown once, in the response to the POST; never stored in clear nor logged.
-    user_page(&state, &admin, user, Some(temporary), None, None, StatusCode::OK).await
+    user_page(
+        &state,
+        &admin,
+        user,
+        Some(temporary),
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -359,14 +435,18 @@ async fn parse_grant(state: &AppState, form: &GrantForm) -> AppResult<Grant> {
     let role: Role = form
         .role
         .parse()
-        .map_err(|e: portfolio_domain::role::UnknownRole| AppError::bad_input("role", e.to_string()))?;
+        .map_err(|e: portfolio_domain::role::UnknownRole| {
+            AppError::bad_input("role", e.to_string())
+        })?;
     let scope_id = if role == Role::Tutor && !form.student_email.trim().is_empty() {
         let email = Email::parse("student_email", &form.student_email)?;
         let user = state
             .store
             .user_by_email(email.as_str())
             .await?
-            .ok_or_else(|| AppError::bad_input("student_email", "aucun compte n’a cette adresse"))?;
+            .ok_or_else(|| {
+                AppError::bad_input("student_email", "aucun compte n’a cette adresse")
+            })?;
         Some(user.id)
     } else if !form.scope_id.trim().is_empty() {
         Some(parse_id("scope", &form.scope_id)?)
@@ -412,8 +492,18 @@ pub async fn add_grant(
     let user = load_user(&state, &id).await?;
     let result = async {
         let grant = parse_grant(&state, &form).await?;
-        state.store.add_grant(user.id, grant, session::now()).await?;
-        audit(&state, &admin, &parts, "grant.add", format!("user:{} {}", user.id, crate::templates::grant_text(&grant))).await?;
+        state
+            .store
+            .add_grant(user.id, grant, session::now())
+            .await?;
+        audit(
+            &state,
+            &admin,
+            &parts,
+            "grant.add",
+            format!("user:{} {}", user.id, crate::templates::grant_text(&grant)),
+        )
+        .await?;
         Ok("granted")
     }
     .await;
@@ -437,7 +527,14 @@ pub async fn remove_grant(
             ));
         }
         state.store.remove_grant(user.id, grant).await?;
-        audit(&state, &admin, &parts, "grant.remove", format!("user:{} {}", user.id, crate::templates::grant_text(&grant))).await?;
+        audit(
+            &state,
+            &admin,
+            &parts,
+            "grant.remove",
+            format!("user:{} {}", user.id, crate::templates::grant_text(&grant)),
+        )
+        .await?;
         Ok("revoked")
     }
     .await;
@@ -464,19 +561,35 @@ pub async fn enrol(
     let user = load_user(&state, &id).await?;
     let result = async {
         let class_id = parse_id("class_id", &form.class_id)?;
-        let route: Route = form
-            .route
-            .parse()
-            .map_err(|e: portfolio_domain::route::UnknownRoute| AppError::bad_input("route", e.to_string()))?;
+        let route: Route =
+            form.route
+                .parse()
+                .map_err(|e: portfolio_domain::route::UnknownRoute| {
+                    AppError::bad_input("route", e.to_string())
+                })?;
         let candidate_number = match form.candidate_number.trim() {
             "" => None,
             n => Some(required_text("candidate_number", "Le n° candidat", n, 20)?),
         };
         state
             .store
-            .enroll_student(user.id, &Enrolment { class_id, route, candidate_number })
+            .enroll_student(
+                user.id,
+                &Enrolment {
+                    class_id,
+                    route,
+                    candidate_number,
+                },
+            )
             .await?;
-        audit(&state, &admin, &parts, "student.enrol", format!("user:{} class:{class_id}", user.id)).await?;
+        audit(
+            &state,
+            &admin,
+            &parts,
+            "student.enrol",
+            format!("user:{} class:{class_id}", user.id),
+        )
+        .await?;
         Ok("enrolled")
     }
     .await;
@@ -509,12 +622,23 @@ async fn schools_page(
     Ok((status, render(&page)?).into_response())
 }
 
-async fn schools_action(state: &AppState, admin: &Admin, result: AppResult<&'static str>) -> AppResult<Response> {
+async fn schools_action(
+    state: &AppState,
+    admin: &Admin,
+    result: AppResult<&'static str>,
+) -> AppResult<Response> {
     match result {
         Ok(done) => Ok(Redirect::to(&format!("/admin/schools?done={done}")).into_response()),
         Err(AppError::BadInput { field, message }) => {
             let error = field_message(field, &message);
-            schools_page(state, admin, Some(error), None, StatusCode::UNPROCESSABLE_ENTITY).await
+            schools_page(
+                state,
+                admin,
+                Some(error),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -546,7 +670,14 @@ pub async fn create_school(
             },
         };
         let id = state.store.create_school(&school, session::now()).await?;
-        audit(&state, &admin, &parts, "school.create", format!("school:{id}")).await?;
+        audit(
+            &state,
+            &admin,
+            &parts,
+            "school.create",
+            format!("school:{id}"),
+        )
+        .await?;
         Ok("school")
     }
     .await;
@@ -577,14 +708,18 @@ pub async fn create_class(
         let class = NewClass {
             school_id: parse_id("school_id", &form.school_id)?,
             name: required_text("name", "Le nom de la classe", &form.name, 100)?,
-            track: form
-                .track
-                .parse::<Track>()
-                .map_err(|_| AppError::bad_input("track", "option inconnue : choisissez SISR ou SLAM"))?,
+            track: form.track.parse::<Track>().map_err(|_| {
+                AppError::bad_input("track", "option inconnue : choisissez SISR ou SLAM")
+            })?,
             year_of_training: match form.year_of_training.trim() {
                 "1" => 1,
                 "2" => 2,
-                _ => return Err(AppError::bad_input("year_of_training", "choisissez 1re ou 2e année")),
+                _ => {
+                    return Err(AppError::bad_input(
+                        "year_of_training",
+                        "choisissez 1re ou 2e année",
+                    ));
+                }
             },
             session_year: form
                 .session_year
@@ -592,10 +727,22 @@ pub async fn create_class(
                 .parse::<i64>()
                 .ok()
                 .filter(|y| (2020..=2100).contains(y))
-                .ok_or_else(|| AppError::bad_input("session_year", "une année entre 2020 et 2100 est attendue, par exemple 2027"))?,
+                .ok_or_else(|| {
+                    AppError::bad_input(
+                        "session_year",
+                        "une année entre 2020 et 2100 est attendue, par exemple 2027",
+                    )
+                })?,
         };
         let id = state.store.create_class(&class, session::now()).await?;
-        audit(&state, &admin, &parts, "class.create", format!("class:{id}")).await?;
+        audit(
+            &state,
+            &admin,
+            &parts,
+            "class.create",
+            format!("class:{id}"),
+        )
+        .await?;
         Ok("class")
     }
     .await;
@@ -619,5 +766,3 @@ pub async fn audit_log(State(state): State<AppState>, admin: Admin) -> AppResult
     })?
     .into_response())
 }
-
-

@@ -2,8 +2,8 @@
 
 use crate::error::{ApiError, AppError};
 use crate::session::Authenticated;
-use axum::extract::Path;
 use axum::Json;
+use axum::extract::Path;
 use portfolio_domain::role::Grant;
 use serde::Serialize;
 
@@ -14,7 +14,9 @@ pub async fn framework(Path(id): Path<String>) -> Result<Json<serde_json::Value>
         "bts-sio-2011" => serde_json::to_value(portfolio_framework::bts_sio_2011()),
         _ => return Err(ApiError(AppError::NotFound)),
     }
-    .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("sérialisation du référentiel")))?;
+    .map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context("sérialisation du référentiel"))
+    })?;
     Ok(Json(value))
 }
 

@@ -22,3 +22,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 pub async fn not_found() -> AppError {
     AppError::NotFound
 }
+
+pub async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}

@@ -1,13 +1,13 @@
 //! Login and logout.
 
-use super::{anonymous_layout, notice, render, DoneQuery, Form};
+use super::{DoneQuery, Form, anonymous_layout, notice, render};
 use crate::error::{AppError, AppResult};
-use crate::session::{self, client_ip, hash_token, random_token, MaybeAuthenticated};
+use crate::session::{self, MaybeAuthenticated, client_ip, hash_token, random_token};
 use crate::templates::LoginPage;
-use crate::{password, AppState};
+use crate::{AppState, password};
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portfolio_domain::input::Email;
 use portfolio_store::{AuditEvent, NewSession};
@@ -23,7 +23,13 @@ pub async fn login_form(
     if ctx.is_some() {
         return Ok(Redirect::to("/dashboard").into_response());
     }
-    login_page(&state, String::new(), None, notice(q.done.as_deref()), StatusCode::OK)
+    login_page(
+        &state,
+        String::new(),
+        None,
+        notice(q.done.as_deref()),
+        StatusCode::OK,
+    )
 }
 
 /// The login form with a fresh double-submit token (cookie + hidden field).
@@ -94,9 +100,7 @@ pub async fn login(
             .await?
             >= cfg.login_max_failures_per_client
     {
-        store
-            .audit(&audit("login.throttled", None, None))
-            .await?;
+        store.audit(&audit("login.throttled", None, None)).await?;
         return login_page(
             &state,
             form.email,

@@ -2,13 +2,13 @@
 //! an exam session.
 
 use super::{block_summaries, layout, render};
-use crate::error::{AppError, AppResult};
-use crate::session::{client_ip, deny, Authenticated, MaybeAuthenticated};
-use crate::templates::{
-    ClassPage, CommissionPage, ExamSessionPage, Framework2011Page, FrameworkPage,
-    FrameworksPage, Layout, SchoolPage, StudentPage,
-};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::session::{Authenticated, MaybeAuthenticated, client_ip, deny};
+use crate::templates::{
+    ClassPage, CommissionPage, ExamSessionPage, Framework2011Page, FrameworkPage, FrameworksPage,
+    Layout, SchoolPage, StudentPage,
+};
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::response::Html;
@@ -51,12 +51,13 @@ pub async fn framework(
     Path(id): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> AppResult<Html<String>> {
-    let track = match q.track.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => None,
-        Some(t) => Some(t.parse::<Track>().map_err(|_| {
-            AppError::bad_input("track", "option inconnue : attendu sisr ou slam")
-        })?),
-    };
+    let track =
+        match q.track.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => Some(t.parse::<Track>().map_err(|_| {
+                AppError::bad_input("track", "option inconnue : attendu sisr ou slam")
+            })?),
+        };
     match id.as_str() {
         "bts-sio-2019" => {
             let fw = portfolio_framework::bts_sio_2019();

@@ -1,10 +1,10 @@
 //! The dashboard: one section per role the person holds.
 
 use super::{block_summaries, layout, render};
+use crate::AppState;
 use crate::error::AppResult;
 use crate::session::{Authenticated, MaybeAuthenticated};
 use crate::templates::{DashboardPage, RoleSection};
-use crate::AppState;
 use axum::extract::State;
 use axum::response::{Html, Redirect};
 use portfolio_domain::access::StudentFacts;
@@ -64,10 +64,10 @@ pub async fn dashboard(
     }
     if roles.contains(&Role::CommissionMember) {
         for id in actor.scopes(Role::CommissionMember) {
-            if let Some(facts) = store.commission_facts(id).await? {
-                if let Some(cap) = actor.commission(&facts) {
-                    page.commissions.push(store.commission(&cap).await?);
-                }
+            if let Some(facts) = store.commission_facts(id).await?
+                && let Some(cap) = actor.commission(&facts)
+            {
+                page.commissions.push(store.commission(&cap).await?);
             }
         }
     }

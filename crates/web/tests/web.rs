@@ -1,0 +1,16 @@
+//! Integration tests of the web layer, one binary: the real server (`portfolio_web::serve`) on
+//! 127.0.0.1 over a fresh SQLite database holding a fixture world of two schools, their
+//! classes, students, staff, exam sessions and commissions (see `web/support.rs`).
+//!
+//! * `access`: every route × every role against the committed table `tests/access.tsv`.
+//! * `security`: headers, CSRF, origin check, login throttling, session lifecycle, audit log.
+//! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
+
+#[path = "web/access.rs"]
+mod access;
+#[path = "web/browser.rs"]
+mod browser;
+#[path = "web/security.rs"]
+mod security;
+#[path = "web/support.rs"]
+mod support;
