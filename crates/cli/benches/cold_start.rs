@@ -35,7 +35,10 @@ fn main() {
 
     println!("cold start on the demo database (SQLite), {RUNS} runs, release build");
     report("first response GET /health", &mut health);
-    report("first response GET /frameworks/bts-sio-2019", &mut framework);
+    report(
+        "first response GET /frameworks/bts-sio-2019",
+        &mut framework,
+    );
 }
 
 fn path_str(p: &Path) -> &str {
@@ -47,7 +50,13 @@ fn one_start(exe: &str, db: &str) -> (f64, f64) {
     let port = free_port();
     let start = Instant::now();
     let mut child = Command::new(exe)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", db])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            db,
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -74,7 +83,8 @@ fn wait_ok(port: u16, path: &str, start: Instant) -> f64 {
             panic!("no successful response from {path} within 30 s");
         }
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            let req =
+                format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             let mut buf = Vec::new();
             if s.write_all(req.as_bytes()).is_ok()
                 && s.read_to_end(&mut buf).is_ok()

@@ -2,7 +2,7 @@
 
 use crate::options::{ClassCommand, SchoolCommand, UserCommand};
 use anyhow::{Context, Result};
-use portfolio_domain::input::{required_text, Email, Uai};
+use portfolio_domain::input::{Email, Uai, required_text};
 use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
@@ -15,11 +15,9 @@ pub fn parse_grant(raw: &str) -> Result<Grant> {
     let (role, scope) = match raw.split_once(':') {
         Some((r, s)) => (
             r,
-            Some(
-                s.trim()
-                    .parse::<i64>()
-                    .with_context(|| format!("rattachement « {s} » : un identifiant numérique est attendu"))?,
-            ),
+            Some(s.trim().parse::<i64>().with_context(|| {
+                format!("rattachement « {s} » : un identifiant numérique est attendu")
+            })?),
         ),
         None => (raw, None),
     };
@@ -51,13 +49,11 @@ async fn audit(store: &DynStore, action: &'static str, target: String) -> Result
 }
 
 /// A password from stdin (checked against the policy) or a generated temporary one.
-async fn new_password(
-    from_stdin: bool,
-    personal: &[&str],
-) -> Result<(String, Option<String>)> {
+async fn new_password(from_stdin: bool, personal: &[&str]) -> Result<(String, Option<String>)> {
     if from_stdin {
         let p = read_password_stdin()?;
-        portfolio_domain::password::check(&p, personal).map_err(|e| anyhow::anyhow!("mot de passe refusé : {e}"))?;
+        portfolio_domain::password::check(&p, personal)
+            .map_err(|e| anyhow::anyhow!("mot de passe refusé : {e}"))?;
         Ok((portfolio_web::password::hash(p).await?, None))
     } else {
         let p = portfolio_web::password::temporary_password();
@@ -88,10 +84,16 @@ pub async fn user(store: &DynStore, command: UserCommand) -> Result<()> {
             let email = Email::parse("email", &email)?;
             let first_name = required_text("first_name", "Le prénom", &first_name, 100)?;
             let last_name = required_text("last_name", "Le nom", &last_name, 100)?;
-            let grants = roles.iter().map(|r| parse_grant(r)).collect::<Result<Vec<_>>>()?;
+            let grants = roles
+                .iter()
+                .map(|r| parse_grant(r))
+                .collect::<Result<Vec<_>>>()?;
             let route: Route = route.parse()?;
-            let (hash, shown) =
-                new_password(password_stdin, &[email.local_part(), &first_name, &last_name]).await?;
+            let (hash, shown) = new_password(
+                password_stdin,
+                &[email.local_part(), &first_name, &last_name],
+            )
+            .await?;
             let id = store
                 .create_user(&NewUser {
                     email: email.as_str().to_string(),
@@ -135,7 +137,10 @@ pub async fn user(store: &DynStore, command: UserCommand) -> Result<()> {
             audit(store, "user.disable", format!("user:{id}")).await?;
             println!("Compte n° {id} désactivé ; ses sessions sont fermées.");
         }
-        UserCommand::ResetPassword { email, password_stdin } => {
+        UserCommand::ResetPassword {
+            email,
+            password_stdin,
+        } => {
             let id = user_id(store, &email).await?;
             let user = store.user(id).await?.context("compte disparu")?;
             let local = user.email.split('@').next().unwrap_or_default().to_string();
@@ -181,7 +186,13 @@ pub async fn school(store: &DynStore, command: SchoolCommand) -> Result<()> {
         }
         SchoolCommand::List => {
             for s in store.schools().await? {
-                println!("{}\t{}\t{}\t{}", s.id, s.name, s.city, s.uai.unwrap_or_default());
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    s.id,
+                    s.name,
+                    s.city,
+                    s.uai.unwrap_or_default()
+                );
             }
         }
     }
@@ -197,7 +208,10 @@ pub async fn class(store: &DynStore, command: ClassCommand) -> Result<()> {
             year,
             session,
         } => {
-            anyhow::ensure!(year == 1 || year == 2, "année de formation : 1 ou 2 attendu");
+            anyhow::ensure!(
+                year == 1 || year == 2,
+                "année de formation : 1 ou 2 attendu"
+            );
             anyhow::ensure!(
                 (2020..=2100).contains(&session),
                 "session d’examen : une année entre 2020 et 2100 est attendue"
@@ -205,9 +219,9 @@ pub async fn class(store: &DynStore, command: ClassCommand) -> Result<()> {
             let class = NewClass {
                 school_id: school,
                 name: required_text("name", "Le nom de la classe", &name, 100)?,
-                track: track
-                    .parse::<Track>()
-                    .map_err(|_| anyhow::anyhow!("option inconnue « {track} » : attendu sisr ou slam"))?,
+                track: track.parse::<Track>().map_err(|_| {
+                    anyhow::anyhow!("option inconnue « {track} » : attendu sisr ou slam")
+                })?,
                 year_of_training: year,
                 session_year: session,
             };

@@ -7,9 +7,7 @@ use portfolio_domain::input::Email;
 use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
-use portfolio_store::{
-    DynStore, Enrolment, NewClass, NewExamSession, NewSchool, NewUser,
-};
+use portfolio_store::{DynStore, Enrolment, NewClass, NewExamSession, NewSchool, NewUser};
 use portfolio_web::session::now;
 
 /// The password of every demo account (it passes the password policy, which is checked).
@@ -18,16 +16,38 @@ const DOMAIN: &str = "demo.portfolio-sio.fr";
 const SESSION_YEAR: i64 = 2027;
 
 const SISR_STUDENTS: &[(&str, &str)] = &[
-    ("Lucas", "Martin"), ("Emma", "Bernard"), ("Hugo", "Dubois"), ("Chloé", "Thomas"),
-    ("Nathan", "Robert"), ("Léa", "Richard"), ("Enzo", "Petit"), ("Manon", "Durand"),
-    ("Théo", "Leroy"), ("Camille", "Moreau"), ("Mathis", "Simon"), ("Inès", "Laurent"),
-    ("Yanis", "Lefebvre"), ("Sarah", "Michel"), ("Maxime", "Garcia"),
+    ("Lucas", "Martin"),
+    ("Emma", "Bernard"),
+    ("Hugo", "Dubois"),
+    ("Chloé", "Thomas"),
+    ("Nathan", "Robert"),
+    ("Léa", "Richard"),
+    ("Enzo", "Petit"),
+    ("Manon", "Durand"),
+    ("Théo", "Leroy"),
+    ("Camille", "Moreau"),
+    ("Mathis", "Simon"),
+    ("Inès", "Laurent"),
+    ("Yanis", "Lefebvre"),
+    ("Sarah", "Michel"),
+    ("Maxime", "Garcia"),
 ];
 const SLAM_STUDENTS: &[(&str, &str)] = &[
-    ("Louis", "David"), ("Jade", "Bertrand"), ("Gabriel", "Roux"), ("Louise", "Vincent"),
-    ("Arthur", "Fournier"), ("Zoé", "Morel"), ("Adam", "Girard"), ("Lina", "André"),
-    ("Noah", "Mercier"), ("Clara", "Blanc"), ("Rayan", "Guerin"), ("Anaïs", "Boyer"),
-    ("Tom", "Chevalier"), ("Maëlys", "François"), ("Mehdi", "Haddad"),
+    ("Louis", "David"),
+    ("Jade", "Bertrand"),
+    ("Gabriel", "Roux"),
+    ("Louise", "Vincent"),
+    ("Arthur", "Fournier"),
+    ("Zoé", "Morel"),
+    ("Adam", "Girard"),
+    ("Lina", "André"),
+    ("Noah", "Mercier"),
+    ("Clara", "Blanc"),
+    ("Rayan", "Guerin"),
+    ("Anaïs", "Boyer"),
+    ("Tom", "Chevalier"),
+    ("Maëlys", "François"),
+    ("Mehdi", "Haddad"),
 ];
 
 /// Lower-case ASCII e-mail from a name: "Chloé Thomas" → chloe.thomas@demo.portfolio-sio.fr.
@@ -103,19 +123,37 @@ pub async fn seed(store: &DynStore) -> Result<()> {
         year_of_training: 2,
         session_year: SESSION_YEAR,
     };
-    let sisr = store.create_class(&class_for(Track::Sisr, "BTS SIO 2 SISR"), t).await?;
-    let slam = store.create_class(&class_for(Track::Slam, "BTS SIO 2 SLAM"), t).await?;
+    let sisr = store
+        .create_class(&class_for(Track::Sisr, "BTS SIO 2 SISR"), t)
+        .await?;
+    let slam = store
+        .create_class(&class_for(Track::Slam, "BTS SIO 2 SLAM"), t)
+        .await?;
 
     let g = |role: Role, scope: Option<i64>| Grant::new(role, scope);
-    seeder.person("Alexandre", "Fontaine", &[g(Role::Admin, None)?]).await?;
     seeder
-        .person("Isabelle", "Moreau-Lagarde", &[g(Role::HeadOfSchool, Some(school))?])
+        .person("Alexandre", "Fontaine", &[g(Role::Admin, None)?])
         .await?;
     seeder
-        .person("Nathalie", "Lefèvre", &[g(Role::Teacher, Some(sisr))?, g(Role::Teacher, Some(slam))?])
+        .person(
+            "Isabelle",
+            "Moreau-Lagarde",
+            &[g(Role::HeadOfSchool, Some(school))?],
+        )
         .await?;
-    seeder.person("Karim", "Benali", &[g(Role::Teacher, Some(sisr))?]).await?;
-    seeder.person("Sophie", "Marchand", &[g(Role::Teacher, Some(slam))?]).await?;
+    seeder
+        .person(
+            "Nathalie",
+            "Lefèvre",
+            &[g(Role::Teacher, Some(sisr))?, g(Role::Teacher, Some(slam))?],
+        )
+        .await?;
+    seeder
+        .person("Karim", "Benali", &[g(Role::Teacher, Some(sisr))?])
+        .await?;
+    seeder
+        .person("Sophie", "Marchand", &[g(Role::Teacher, Some(slam))?])
+        .await?;
 
     let mut students = Vec::new();
     for (i, (track_class, list, prefix)) in [(sisr, SISR_STUDENTS, 4), (slam, SLAM_STUDENTS, 5)]
@@ -125,7 +163,11 @@ pub async fn seed(store: &DynStore) -> Result<()> {
         for (n, (first, last)) in list.iter().enumerate() {
             let id = seeder.person(first, last, &[]).await?;
             // Two apprentices per class, as in most BTS SIO sections.
-            let route = if n % 7 == 3 { Route::Apprenticeship } else { Route::School };
+            let route = if n % 7 == 3 {
+                Route::Apprenticeship
+            } else {
+                Route::School
+            };
             store
                 .enroll_student(
                     id,
@@ -139,7 +181,12 @@ pub async fn seed(store: &DynStore) -> Result<()> {
             students.push((track_class, id));
         }
     }
-    let of_class = |c: i64| students.iter().filter(move |(k, _)| *k == c).map(|(_, id)| *id);
+    let of_class = |c: i64| {
+        students
+            .iter()
+            .filter(move |(k, _)| *k == c)
+            .map(|(_, id)| *id)
+    };
     let sisr_students: Vec<i64> = of_class(sisr).collect();
     let slam_students: Vec<i64> = of_class(slam).collect();
 
@@ -164,8 +211,12 @@ pub async fn seed(store: &DynStore) -> Result<()> {
             t,
         )
         .await?;
-    let c1 = store.create_commission(session, "Commission 1 — Bloc 1 SISR", t).await?;
-    let c2 = store.create_commission(session, "Commission 2 — Bloc 1 SLAM", t).await?;
+    let c1 = store
+        .create_commission(session, "Commission 1 — Bloc 1 SISR", t)
+        .await?;
+    let c2 = store
+        .create_commission(session, "Commission 2 — Bloc 1 SLAM", t)
+        .await?;
     for s in &sisr_students[..8] {
         store.assign_candidate(c1, *s).await?;
     }
@@ -173,11 +224,32 @@ pub async fn seed(store: &DynStore) -> Result<()> {
         store.assign_candidate(c2, *s).await?;
     }
     seeder
-        .person("Julien", "Roussel", &[g(Role::CommissionMember, Some(c1))?, g(Role::CommissionMember, Some(c2))?])
+        .person(
+            "Julien",
+            "Roussel",
+            &[
+                g(Role::CommissionMember, Some(c1))?,
+                g(Role::CommissionMember, Some(c2))?,
+            ],
+        )
         .await?;
-    seeder.person("Claire", "Dubois-Renaud", &[g(Role::CommissionMember, Some(c1))?]).await?;
-    seeder.person("Marc", "Petitjean", &[g(Role::CommissionMember, Some(c2))?]).await?;
-    seeder.person("Philippe", "Lambert", &[g(Role::JuryPresident, Some(session))?]).await?;
+    seeder
+        .person(
+            "Claire",
+            "Dubois-Renaud",
+            &[g(Role::CommissionMember, Some(c1))?],
+        )
+        .await?;
+    seeder
+        .person("Marc", "Petitjean", &[g(Role::CommissionMember, Some(c2))?])
+        .await?;
+    seeder
+        .person(
+            "Philippe",
+            "Lambert",
+            &[g(Role::JuryPresident, Some(session))?],
+        )
+        .await?;
 
     Ok(())
 }
@@ -204,7 +276,9 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Result<()> {
         }
         let url = global.sqlite_url("demo.sqlite.partial")?;
         let store = options::open_store(&url).await?;
-        seed(&store).await.context("création des données de démonstration")?;
+        seed(&store)
+            .await
+            .context("création des données de démonstration")?;
         store.close().await;
         std::fs::rename(&partial, &path)
             .with_context(|| format!("renommage de {} en {}", partial.display(), path.display()))?;

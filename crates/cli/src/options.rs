@@ -3,8 +3,8 @@
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use portfolio_store::DynStore;
-use portfolio_web::config::WebConfig;
 use portfolio_web::AppState;
+use portfolio_web::config::WebConfig;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -24,7 +24,12 @@ pub struct Cli {
 #[derive(Args)]
 pub struct Global {
     /// Data directory: the SQLite database lives here unless --database-url says otherwise.
-    #[arg(long, env = "PORTFOLIO_DATA_DIR", default_value = "data", global = true)]
+    #[arg(
+        long,
+        env = "PORTFOLIO_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// Database URL: sqlite://PATH (default: DATA_DIR/portfolio.sqlite) or postgres://USER@HOST/DB.
     #[arg(long, env = "PORTFOLIO_DATABASE_URL", global = true)]
@@ -266,7 +271,10 @@ pub async fn serve(store: DynStore, args: &ServeArgs, banner: Option<String>) ->
         })?;
     let addr = listener.local_addr().context("adresse d’écoute inconnue")?;
     tokio::task::spawn_blocking(portfolio_web::password::warm_up);
-    println!("Portfolio SIO écoute sur http://{addr}/ (base : {})", store.backend());
+    println!(
+        "Portfolio SIO écoute sur http://{addr}/ (base : {})",
+        store.backend()
+    );
     if let Some(b) = banner {
         println!("{b}");
     }

@@ -78,11 +78,17 @@ fn stderr(o: &Output) -> String {
 fn assert_clean_failure(o: &Output, expected: &str) {
     let err = stderr(o);
     assert!(!o.status.success(), "should fail: {err}");
-    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
     let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "one line expected, got: {err}");
     assert!(lines[0].starts_with("portfolio-sio : erreur : "), "{err}");
-    assert!(lines[0].contains(expected), "expected « {expected} » in: {err}");
+    assert!(
+        lines[0].contains(expected),
+        "expected « {expected} » in: {err}"
+    );
 }
 
 #[test]
@@ -96,7 +102,12 @@ fn a_bad_database_url_is_one_clear_line() {
 #[test]
 fn an_unreachable_postgresql_is_one_clear_line() {
     // Port 9 (discard) has no PostgreSQL listening on loopback.
-    let o = run(&["--database-url", "postgres://postgres@127.0.0.1:9/test", "user", "list"]);
+    let o = run(&[
+        "--database-url",
+        "postgres://postgres@127.0.0.1:9/test",
+        "user",
+        "list",
+    ]);
     assert_clean_failure(&o, "connexion à PostgreSQL impossible");
 }
 
@@ -142,41 +153,162 @@ fn framework_show_prints_the_referentiel_of_an_option() {
 fn admin_commands_create_schools_classes_and_accounts() {
     let tmp = TempDir::new("admin");
     let d = tmp.str();
-    let o = run(&["--data-dir", d, "school", "add", "--name", "Lycée Test", "--city", "Rouen", "--uai", "0750001U"]);
+    let o = run(&[
+        "--data-dir",
+        d,
+        "school",
+        "add",
+        "--name",
+        "Lycée Test",
+        "--city",
+        "Rouen",
+        "--uai",
+        "0750001U",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Établissement n° 1 créé"));
-    let o = run(&["--data-dir", d, "school", "add", "--name", "X", "--city", "Y", "--uai", "0750001A"]);
+    let o = run(&[
+        "--data-dir",
+        d,
+        "school",
+        "add",
+        "--name",
+        "X",
+        "--city",
+        "Y",
+        "--uai",
+        "0750001A",
+    ]);
     assert_clean_failure(&o, "la lettre de contrôle devrait être U");
-    let o = run(&["--data-dir", d, "class", "add", "--school", "1", "--name", "SIO2", "--track", "sisr", "--session", "2027"]);
+    let o = run(&[
+        "--data-dir",
+        d,
+        "class",
+        "add",
+        "--school",
+        "1",
+        "--name",
+        "SIO2",
+        "--track",
+        "sisr",
+        "--session",
+        "2027",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(&["--data-dir", d, "user", "add", "--email", "Prof@Lycee.fr", "--first-name", "Ana", "--last-name", "Prof", "--role", "teacher:1"]);
+    let o = run(&[
+        "--data-dir",
+        d,
+        "user",
+        "add",
+        "--email",
+        "Prof@Lycee.fr",
+        "--first-name",
+        "Ana",
+        "--last-name",
+        "Prof",
+        "--role",
+        "teacher:1",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("prof@lycee.fr"), "{out}");
     assert!(out.contains("Mot de passe provisoire : "), "{out}");
     // A weak password from stdin is refused with the policy's French reason.
     let o = run_stdin(
-        &["--data-dir", d, "user", "add", "--email", "eleve@lycee.fr", "--first-name", "Elo", "--last-name", "Eleve", "--class", "1", "--password-stdin"],
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "--email",
+            "eleve@lycee.fr",
+            "--first-name",
+            "Elo",
+            "--last-name",
+            "Eleve",
+            "--class",
+            "1",
+            "--password-stdin",
+        ],
         "motdepasse2024\n",
     );
     assert_clean_failure(&o, "plus courants");
     let o = run_stdin(
-        &["--data-dir", d, "user", "add", "--email", "eleve@lycee.fr", "--first-name", "Elo", "--last-name", "Eleve", "--class", "1", "--password-stdin"],
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "--email",
+            "eleve@lycee.fr",
+            "--first-name",
+            "Elo",
+            "--last-name",
+            "Eleve",
+            "--class",
+            "1",
+            "--password-stdin",
+        ],
         "cheval agrafe batterie\n",
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stdout(&o).contains("provisoire"));
-    let o = run(&["--data-dir", d, "user", "add", "--email", "prof@lycee.fr", "--first-name", "A", "--last-name", "B"]);
+    let o = run(&[
+        "--data-dir",
+        d,
+        "user",
+        "add",
+        "--email",
+        "prof@lycee.fr",
+        "--first-name",
+        "A",
+        "--last-name",
+        "B",
+    ]);
     assert_clean_failure(&o, "existe déjà");
-    let o = run(&["--data-dir", d, "user", "add", "--email", "x@lycee.fr", "--first-name", "A", "--last-name", "B", "--role", "teacher"]);
+    let o = run(&[
+        "--data-dir",
+        d,
+        "user",
+        "add",
+        "--email",
+        "x@lycee.fr",
+        "--first-name",
+        "A",
+        "--last-name",
+        "B",
+        "--role",
+        "teacher",
+    ]);
     assert_clean_failure(&o, "doit être rattaché à une classe");
-    let o = run(&["--data-dir", d, "user", "disable", "--email", "prof@lycee.fr"]);
+    let o = run(&[
+        "--data-dir",
+        d,
+        "user",
+        "disable",
+        "--email",
+        "prof@lycee.fr",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&["--data-dir", d, "user", "list"]);
     let out = stdout(&o);
-    assert!(out.contains("prof@lycee.fr") && out.contains("(désactivé)"), "{out}");
-    let o = run(&["--data-dir", d, "user", "reset-password", "--email", "eleve@lycee.fr"]);
-    assert!(stdout(&o).contains("Mot de passe provisoire : "), "{}", stderr(&o));
+    assert!(
+        out.contains("prof@lycee.fr") && out.contains("(désactivé)"),
+        "{out}"
+    );
+    let o = run(&[
+        "--data-dir",
+        d,
+        "user",
+        "reset-password",
+        "--email",
+        "eleve@lycee.fr",
+    ]);
+    assert!(
+        stdout(&o).contains("Mot de passe provisoire : "),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["--data-dir", d, "class", "list"]);
     assert!(stdout(&o).contains("1 étudiant(s)"), "{}", stdout(&o));
 }
@@ -185,7 +317,16 @@ fn admin_commands_create_schools_classes_and_accounts() {
 fn backup_writes_a_consistent_copy_and_refuses_to_overwrite() {
     let tmp = TempDir::new("backup");
     let d = tmp.str();
-    let o = run(&["--data-dir", d, "school", "add", "--name", "Lycée Sauvegarde", "--city", "Lille"]);
+    let o = run(&[
+        "--data-dir",
+        d,
+        "school",
+        "add",
+        "--name",
+        "Lycée Sauvegarde",
+        "--city",
+        "Lille",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = tmp.path().join("copie.sqlite");
     let out_s = out.to_str().expect("utf-8");
@@ -193,7 +334,12 @@ fn backup_writes_a_consistent_copy_and_refuses_to_overwrite() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Sauvegarde cohérente"));
     // The copy is a database of its own with the same rows.
-    let o = run(&["--database-url", &format!("sqlite://{out_s}"), "school", "list"]);
+    let o = run(&[
+        "--database-url",
+        &format!("sqlite://{out_s}"),
+        "school",
+        "list",
+    ]);
     assert!(stdout(&o).contains("Lycée Sauvegarde"), "{}", stderr(&o));
     let o = run(&["--data-dir", d, "backup", "--output", out_s]);
     assert_clean_failure(&o, "existe déjà");
@@ -207,11 +353,17 @@ fn the_demo_database_is_prepared_once_and_reused() {
     let out = stdout(&o);
     assert!(out.contains("Base de démonstration créée"), "{out}");
     assert!(out.contains("lucas.martin@demo.portfolio-sio.fr"), "{out}");
-    assert!(out.contains("mot de passe commun : portfolio-demo-sio"), "{out}");
+    assert!(
+        out.contains("mot de passe commun : portfolio-demo-sio"),
+        "{out}"
+    );
     let db = format!("sqlite://{}", tmp.path().join("demo.sqlite").display());
     let o = run(&["--database-url", &db, "class", "list"]);
     let classes = stdout(&o);
-    assert!(classes.contains("BTS SIO 2 SISR") && classes.contains("BTS SIO 2 SLAM"), "{classes}");
+    assert!(
+        classes.contains("BTS SIO 2 SISR") && classes.contains("BTS SIO 2 SLAM"),
+        "{classes}"
+    );
     assert_eq!(classes.matches("15 étudiant(s)").count(), 2, "{classes}");
     let o = run(&["--data-dir", tmp.str(), "demo", "--prepare-only"]);
     assert!(stdout(&o).contains("Base de démonstration réutilisée"));
