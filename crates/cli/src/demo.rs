@@ -293,7 +293,13 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Result<()> {
         store.close().await;
         return Ok(());
     }
-    options::serve(store, &args.serve, Some(banner(&lines))).await
+    let blobs = options::blob_store(
+        &global
+            .files_dir
+            .clone()
+            .unwrap_or_else(|| global.data_dir.join("demo-files")),
+    )?;
+    options::serve(store, blobs, &args.serve, Some(banner(&lines))).await
 }
 
 fn demo_logins() -> Vec<String> {

@@ -59,7 +59,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve(serve) => {
             let url = cli.global.database_url()?;
             let store = options::open_store(&url).await?;
-            options::serve(store, &serve, None).await
+            let blobs = options::blob_store(&cli.global.files_dir())?;
+            options::serve(store, blobs, &serve, None).await
         }
         Command::Demo(demo) => demo::run(&cli.global, &demo).await,
         Command::Framework {

@@ -34,6 +34,9 @@ pub struct Global {
     /// Database URL: sqlite://PATH (default: DATA_DIR/portfolio.sqlite) or postgres://USER@HOST/DB.
     #[arg(long, env = "PORTFOLIO_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// Directory of the files students upload (default: DATA_DIR/files).
+    #[arg(long, env = "PORTFOLIO_FILES_DIR", global = true)]
+    pub files_dir: Option<PathBuf>,
 }
 
 impl Global {
@@ -43,6 +46,12 @@ impl Global {
             Some(url) => Ok(url.clone()),
             None => self.sqlite_url("portfolio.sqlite"),
         }
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        self.files_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("files"))
     }
 
     pub fn sqlite_url(&self, file: &str) -> Result<String> {
@@ -259,7 +268,24 @@ impl ServeArgs {
 }
 
 /// Binds, prints the address (and `banner`), serves until Ctrl-C or SIGTERM.
-pub async fn serve(store: DynStore, args: &ServeArgs, banner: Option<String>) -> Result<()> {
+/// The directory of uploaded files: `DATA_DIR/files` (or `files_dir` when given).
+pub fn blob_store(dir: &std::path::Path) -> Result<portfolio_store::blobs::DynBlobStore> {
+    ensure_writable_dir(dir)?;
+    let blobs = portfolio_store::blobs::LocalBlobStore::new(dir).with_context(|| {
+        format!(
+            "répertoire des fichiers déposés {} inutilisable",
+            dir.display()
+        )
+    })?;
+    Ok(std::sync::Arc::new(blobs))
+}
+
+pub async fn serve(
+    store: DynStore,
+    blobs: portfolio_store::blobs::DynBlobStore,
+    args: &ServeArgs,
+    banner: Option<String>,
+) -> Result<()> {
     let config = args.web_config()?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -278,7 +304,7 @@ pub async fn serve(store: DynStore, args: &ServeArgs, banner: Option<String>) ->
     if let Some(b) = banner {
         println!("{b}");
     }
-    let state = AppState::new(store.clone(), config);
+    let state = AppState::new(store.clone(), blobs, config);
     portfolio_web::serve(listener, state, shutdown_signal())
         .await
         .context("arrêt du serveur sur une erreur")?;

@@ -17,6 +17,7 @@ mod templates;
 
 use crate::config::WebConfig;
 use portfolio_store::DynStore;
+use portfolio_store::blobs::DynBlobStore;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -27,13 +28,16 @@ pub use routes::router;
 #[derive(Clone)]
 pub struct AppState {
     pub store: DynStore,
+    /// The bytes of uploaded files.
+    pub blobs: DynBlobStore,
     pub config: Arc<WebConfig>,
 }
 
 impl AppState {
-    pub fn new(store: DynStore, config: WebConfig) -> AppState {
+    pub fn new(store: DynStore, blobs: DynBlobStore, config: WebConfig) -> AppState {
         AppState {
             store,
+            blobs,
             config: Arc::new(config),
         }
     }
@@ -69,6 +73,12 @@ fn spawn_session_sweeper(state: AppState) {
                 .await
             {
                 tracing::warn!(error = %e, "purge des sessions expirées impossible");
+            }
+            // Files whose rows were removed (a réalisation or an artifact deleted).
+            if let Err(e) =
+                portfolio_store::blobs::drain_deletions(&state.store, state.blobs.as_ref()).await
+            {
+                tracing::warn!(error = %e, "suppression des fichiers en attente impossible");
             }
         }
     });

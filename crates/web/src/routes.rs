@@ -4,9 +4,13 @@
 //! the access test (`tests/web.rs`) walks the same list against the committed expected table
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
-use crate::pages::{account, admin, api, assets, auth, browse, dashboard};
+use crate::pages::{account, admin, api, assets, auth, browse, dashboard, dossier};
 use crate::{AppState, security, session};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+
+/// Largest request body of a file upload: the file limit and room for the form around it.
+pub const UPLOAD_LIMIT: usize = portfolio_domain::artifact::MAX_FILE_BYTES + 1024 * 1024;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
@@ -25,7 +29,21 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/account/password", post(account::change_password)),
         (Method::GET, "/frameworks", get(browse::frameworks)),
         (Method::GET, "/frameworks/{id}", get(browse::framework)),
-        (Method::GET, "/students/{id}", get(browse::student)),
+        (Method::GET, "/students/{id}", get(dossier::student)),
+        (Method::GET, "/students/{id}/coverage", get(dossier::coverage)),
+        (Method::POST, "/students/{id}/e5", post(dossier::choose_e5)),
+        (Method::GET, "/students/{id}/realisations/new", get(dossier::new_realisation)),
+        (Method::POST, "/students/{id}/realisations", post(dossier::create_realisation)),
+        (Method::GET, "/students/{id}/realisations/{rid}", get(dossier::realisation)),
+        (Method::POST, "/students/{id}/realisations/{rid}", post(dossier::update_realisation)),
+        (Method::GET, "/students/{id}/realisations/{rid}/edit", get(dossier::edit_realisation)),
+        (Method::POST, "/students/{id}/realisations/{rid}/delete", post(dossier::delete_realisation)),
+        (Method::POST, "/students/{id}/realisations/{rid}/links", post(dossier::add_link)),
+        (Method::POST, "/students/{id}/realisations/{rid}/files", post(dossier::upload_file).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
+        (Method::POST, "/students/{id}/realisations/{rid}/comments", post(dossier::add_comment)),
+        (Method::POST, "/students/{id}/realisations/{rid}/review", post(dossier::set_review)),
+        (Method::GET, "/students/{id}/artifacts/{aid}", get(dossier::download_artifact)),
+        (Method::POST, "/students/{id}/artifacts/{aid}/delete", post(dossier::delete_artifact)),
         (Method::GET, "/classes/{id}", get(browse::class)),
         (Method::GET, "/schools/{id}", get(browse::school)),
         (Method::GET, "/commissions/{id}", get(browse::commission)),

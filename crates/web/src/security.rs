@@ -24,10 +24,9 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
     let is_static = req.uri().path().starts_with("/static/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A handler may set a stricter policy (downloads are sandboxed); the default covers the rest.
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CSP));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -85,31 +84,65 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
             AppError::Csrf.into_response()
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_string();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let is_multipart = content_type.starts_with("multipart/form-data");
+    if !is_form && !is_multipart {
         return AppError::Csrf.into_response();
     }
+    // Uploads are read whole here (they are bounded by the upload limit) to find their token.
+    let limit = if is_multipart {
+        crate::routes::UPLOAD_LIMIT
+    } else {
+        MAX_FORM_BYTES
+    };
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             return AppError::bad_input(
                 "",
-                "le formulaire envoyé est trop volumineux (1 Mo au plus)",
+                if is_multipart {
+                    "le fichier envoyé est trop volumineux (20 Mo au plus)"
+                } else {
+                    "le formulaire envoyé est trop volumineux (1 Mo au plus)"
+                },
             )
             .into_response();
         }
     };
-    let token = form_urlencoded_field(&bytes, CSRF_FIELD);
+    let token = if is_multipart {
+        multipart_field(bytes.clone(), &content_type, CSRF_FIELD).await
+    } else {
+        form_urlencoded_field(&bytes, CSRF_FIELD)
+    };
     if !token.is_some_and(|t| same_token(&t, &expected)) {
         return AppError::Csrf.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The text of field `name` of a multipart body.
+async fn multipart_field(
+    body: axum::body::Bytes,
+    content_type: &str,
+    name: &str,
+) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// A request is same-origin unless the browser says otherwise: `Sec-Fetch-Site: cross-site`, or

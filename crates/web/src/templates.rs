@@ -117,6 +117,148 @@ pub struct StudentPage {
     pub profile: StudentProfile,
     pub is_owner: bool,
     pub blocks: Vec<BlockSummary>,
+    pub realisations: Vec<RealisationLine>,
+    /// Codes of the Bloc 1 competencies, for the columns of the summary.
+    pub b1_codes: Vec<String>,
+    pub b1_missing: Vec<String>,
+    pub b2_missing: Vec<String>,
+    pub storage_used_mb: String,
+    pub notice: Option<Notice>,
+}
+
+/// A réalisation in a list: what the dossier page and the coverage matrix show of it.
+pub struct RealisationLine {
+    pub id: i64,
+    pub title: String,
+    pub period: String,
+    pub setting: String,
+    pub status: Option<&'static str>,
+    pub artifacts: usize,
+    /// One flag per column (competency) of the table it appears in.
+    pub marks: Vec<bool>,
+}
+
+/// A checkbox.
+pub struct Check {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+pub struct CompetencyChoice {
+    pub code: String,
+    pub label: String,
+    pub skills: Vec<Check>,
+}
+
+pub struct BlockChoice {
+    pub heading: String,
+    pub competencies: Vec<CompetencyChoice>,
+}
+
+pub struct TechChoice {
+    pub heading: String,
+    pub items: Vec<Check>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/realisation_form.html")]
+pub struct RealisationFormPage {
+    pub layout: Layout,
+    pub student_id: i64,
+    /// `None` for a new réalisation.
+    pub realisation_id: Option<i64>,
+    pub form: portfolio_domain::realisation::RealisationForm,
+    pub errors: Vec<String>,
+    pub settings: Vec<Choice>,
+    pub blocks: Vec<BlockChoice>,
+    pub tech: Vec<TechChoice>,
+    pub track_code: &'static str,
+}
+
+impl RealisationFormPage {
+    pub fn setting_is(&self, v: &str) -> bool {
+        self.form.setting == v
+    }
+    pub fn modality_is(&self, v: &str) -> bool {
+        self.form.modality == v
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/realisation.html")]
+pub struct RealisationPage {
+    pub layout: Layout,
+    pub student_id: i64,
+    pub student_name: String,
+    pub is_owner: bool,
+    pub can_review: bool,
+    pub r: portfolio_store::RealisationRecord,
+    pub period: String,
+    pub setting: &'static str,
+    pub modality: &'static str,
+    pub status: Option<&'static str>,
+    pub skills: Vec<(String, String)>,
+    pub tech: Vec<String>,
+    pub comments: Vec<CommentLine>,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+}
+
+pub struct CommentLine {
+    pub author: String,
+    pub at: String,
+    pub body: String,
+    pub team_only: bool,
+}
+
+/// The coverage of one block: réalisations × competencies, and what remains.
+pub struct CoverageTable {
+    pub title: String,
+    pub columns: Vec<(String, String)>,
+    pub rows: Vec<RealisationLine>,
+    pub missing: Vec<MissingCompetency>,
+    pub complete: bool,
+}
+
+pub struct MissingCompetency {
+    pub code: String,
+    pub label: String,
+    /// Skills of the competency that no réalisation mobilises.
+    pub skills: Vec<String>,
+    pub covered: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/coverage.html")]
+pub struct CoveragePage {
+    pub layout: Layout,
+    pub student_id: i64,
+    pub student_name: String,
+    pub is_owner: bool,
+    pub tables: Vec<CoverageTable>,
+    pub choices: Vec<Choice>,
+    pub e5_first: Option<i64>,
+    pub e5_second: Option<i64>,
+    /// `None` when no pair is chosen yet.
+    pub e5_verdict: Option<E5Verdict>,
+    pub bloc2_title: String,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+}
+
+impl CoveragePage {
+    pub fn is_first(&self, v: &str) -> bool {
+        self.e5_first.map(|i| i.to_string()).as_deref() == Some(v)
+    }
+    pub fn is_second(&self, v: &str) -> bool {
+        self.e5_second.map(|i| i.to_string()).as_deref() == Some(v)
+    }
+}
+
+pub struct E5Verdict {
+    pub covers: bool,
+    pub missing: Vec<String>,
 }
 
 #[derive(Template)]

@@ -4,12 +4,15 @@
 //!
 //! * `access`: every route × every role against the committed table `tests/access.tsv`.
 //! * `security`: headers, CSRF, origin check, login throttling, session lifecycle, audit log.
+//! * `dossier`: réalisations, productions, coverage, the teachers' follow-up.
 //! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
 
 #[path = "web/access.rs"]
 mod access;
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/dossier.rs"]
+mod dossier;
 #[path = "web/security.rs"]
 mod security;
 #[path = "web/support.rs"]

@@ -1,18 +1,17 @@
 //! Read-only pages: the référentiels, a student's dossier, a class, a school, a commission,
 //! an exam session.
 
-use super::{block_summaries, layout, render};
+use super::{layout, render};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::session::{Authenticated, MaybeAuthenticated, client_ip, deny};
 use crate::templates::{
     ClassPage, CommissionPage, ExamSessionPage, Framework2011Page, FrameworkPage, FrameworksPage,
-    Layout, SchoolPage, StudentPage,
+    Layout, SchoolPage,
 };
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::response::Html;
-use portfolio_domain::access::StudentAccess;
 use portfolio_framework::Track;
 
 /// A numeric id from the path; anything else is a page that does not exist.
@@ -78,28 +77,6 @@ pub async fn framework(
         }),
         _ => Err(AppError::NotFound),
     }
-}
-
-pub async fn student(
-    State(state): State<AppState>,
-    parts: Parts,
-    Authenticated(ctx): Authenticated,
-    Path(id): Path<String>,
-) -> AppResult<Html<String>> {
-    let id = path_id(&id)?;
-    let facts = state.store.student_facts(id).await?;
-    let cap = match facts.as_ref().and_then(|f| ctx.actor.student(f)) {
-        Some(cap) => cap,
-        // Same answer whether the student exists or not: ids are not an oracle.
-        None => return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await),
-    };
-    let profile = state.store.student_profile(&cap).await?;
-    render(&StudentPage {
-        layout: layout(&ctx),
-        is_owner: cap.via() == StudentAccess::Owner,
-        blocks: block_summaries(profile.student.track),
-        profile,
-    })
 }
 
 pub async fn class(

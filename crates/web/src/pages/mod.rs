@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod browse;
 pub mod dashboard;
+pub mod dossier;
 
 use crate::error::AppError;
 use crate::session::SessionCtx;

@@ -1,10 +1,15 @@
 //! Test support: the real server over a fresh SQLite database holding the fixture world, and an
 //! HTTP client that logs in through the real form and keeps its cookies by hand.
 
+use portfolio_domain::access::Actor;
+use portfolio_domain::realisation::RealisationForm;
 use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
-use portfolio_store::{DynStore, Enrolment, NewClass, NewExamSession, NewSchool, NewUser};
+use portfolio_store::blobs::BlobStore;
+use portfolio_store::{
+    ArtifactKind, DynStore, Enrolment, NewArtifact, NewClass, NewExamSession, NewSchool, NewUser,
+};
 use portfolio_web::AppState;
 use portfolio_web::config::WebConfig;
 use std::collections::BTreeMap;
@@ -79,6 +84,9 @@ pub struct World {
     pub session_2: i64,
     pub commission_1: i64,
     pub commission_2: i64,
+    /// A réalisation of student_owner, with one uploaded file (`artifact`).
+    pub realisation: i64,
+    pub artifact: i64,
     users: BTreeMap<&'static str, i64>,
 }
 
@@ -104,7 +112,7 @@ fn password_hash() -> String {
         .clone()
 }
 
-async fn build_world(store: &DynStore) -> World {
+async fn build_world(store: &DynStore, blobs: &dyn BlobStore) -> World {
     let now = portfolio_web::session::now();
     let school = |name: &str, city: &str| NewSchool {
         name: name.into(),
@@ -220,7 +228,62 @@ async fn build_world(store: &DynStore) -> World {
             .unwrap_or_else(|e| panic!("grant of {name}: {e}"));
     }
 
+    // A réalisation of student_owner with one file, made as the student would: through the
+    // capability the access policy gives them.
+    let owner = users["student_owner"];
+    let facts = store
+        .student_facts(owner)
+        .await
+        .expect("facts")
+        .expect("owner is a student");
+    let edit = Actor::new(
+        owner,
+        vec![Grant::new(Role::Student, Some(class_a)).expect("grant")],
+    )
+    .student(&facts)
+    .and_then(|c| c.edit())
+    .expect("the owner edits their dossier");
+    let input = RealisationForm {
+        title: "Mise en place d’une solution de sauvegarde".into(),
+        start_date: "2025-09-15".into(),
+        end_date: "2025-10-17".into(),
+        setting: "training".into(),
+        modality: "solo".into(),
+        skills: vec!["B1.1.5".into(), "B2-SISR.1.1".into()],
+        ..RealisationForm::default()
+    }
+    .parse(portfolio_framework::bts_sio_2019(), Track::Sisr)
+    .expect("valid réalisation");
+    let realisation = store
+        .create_realisation(&edit, &input, now)
+        .await
+        .expect("réalisation");
+    let key = "00112233445566778899aabbccddeeff";
+    blobs
+        .put(key, b"%PDF-1.4 procedure de sauvegarde")
+        .await
+        .expect("blob");
+    let artifact = store
+        .add_artifact(
+            &edit,
+            realisation,
+            &NewArtifact {
+                kind: ArtifactKind::File,
+                name: "procedure.pdf".into(),
+                url: None,
+                storage_key: Some(key.into()),
+                content_type: Some("application/pdf".into()),
+                size_bytes: 32,
+            },
+            1_000_000,
+            now,
+        )
+        .await
+        .expect("artifact");
+
     World {
+        realisation,
+        artifact,
         school_a,
         school_b,
         class_a,
@@ -252,6 +315,11 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// Where uploaded files are stored.
+    pub fn files_dir(&self) -> PathBuf {
+        self._dir.path().join("files")
+    }
+
     pub async fn start() -> TestServer {
         TestServer::with_config(WebConfig::default()).await
     }
@@ -260,13 +328,15 @@ impl TestServer {
         let dir = TempDir::new("portfolio-web-test");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = portfolio_store::connect(&url).await.expect("open store");
-        let world = build_world(&store).await;
+        let blobs = portfolio_store::blobs::LocalBlobStore::new(dir.path().join("files"))
+            .expect("blob directory");
+        let world = build_world(&store, &blobs).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = oneshot::channel::<()>();
-        let state = AppState::new(store.clone(), config);
+        let state = AppState::new(store.clone(), std::sync::Arc::new(blobs), config);
         let task = tokio::spawn(async move {
             portfolio_web::serve(listener, state, async {
                 let _ = rx.await;
@@ -507,6 +577,76 @@ impl Client {
         .await
     }
 
+    /// POST of a multipart form: `fields` (the CSRF token added first) and one file.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Page {
+        let boundary = "----portfolio-sio-test-boundary-7d1f";
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut body = Vec::new();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (field, filename, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.send_body(reqwest::Method::POST, path, &content_type, body)
+            .await
+    }
+
+    /// Sends `body` as is, with `content_type`.
+    pub async fn send_body(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Page {
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req = req.header("cookie", cookie);
+        }
+        let res = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.text().await.unwrap_or_default();
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// Reads the session's CSRF token from the dashboard.
     pub async fn load_csrf(&mut self) {
         let page = self.get("/dashboard").await;
@@ -539,7 +679,10 @@ pub fn concrete_path(path: &str, world: &World) -> String {
             "route {path}: no fixture id for its parameter; add a rule to concrete_path in tests/web/support.rs"
         )
     };
-    let concrete = path.replace("{id}", &id);
+    let concrete = path
+        .replace("{id}", &id)
+        .replace("{rid}", &world.realisation.to_string())
+        .replace("{aid}", &world.artifact.to_string());
     assert!(
         !concrete.contains('{'),
         "route {path}: parameter other than {{id}}; add a rule to concrete_path in tests/web/support.rs"

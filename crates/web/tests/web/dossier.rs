@@ -1,0 +1,407 @@
+//! The dossier over HTTP: a student records réalisations and productions, the coverage follows,
+//! a teacher comments and reviews; bad input keeps what was typed and says what is wrong.
+
+use crate::support::*;
+
+/// The id in a `Location: /students/S/realisations/ID?…` answer.
+fn realisation_id(page: &Page) -> i64 {
+    let location = page.location().expect("redirect");
+    location
+        .split("/realisations/")
+        .nth(1)
+        .and_then(|rest| rest.split('?').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no réalisation id in {location}"))
+}
+
+fn fields<'a>(title: &'a str, skills: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("title", title),
+        (
+            "description",
+            "Description & détails <b>non interprétés</b>",
+        ),
+        ("start_date", "2025-11-03"),
+        ("end_date", "2025-12-12"),
+        ("setting", "workplace_first_year"),
+        ("organisation", "Mairie de Caen"),
+        ("modality", "team"),
+        ("personal_contribution", "Les scripts de sauvegarde"),
+        ("tech_items", "TE-1.1.2"),
+        ("tech_items", "TE-1.1.6"),
+    ];
+    for s in skills {
+        f.push(("skills", s));
+    }
+    f
+}
+
+#[tokio::test]
+async fn a_student_records_realisations_and_the_coverage_follows() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let mut student = server.login("student_owner").await;
+    let base = format!("/students/{owner}");
+
+    // Before: the fixture réalisation covers B1.1 only.
+    let page = student.get(&format!("{base}/coverage")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<strong>non couverte</strong>"),
+        "{}",
+        page.body
+    );
+
+    // Bad input: every problem named, every value kept, nothing saved.
+    let mut bad = fields("", &["B1.2.1", "B2-SLAM.1.1"]);
+    bad.retain(|(k, _)| *k != "personal_contribution");
+    bad.push(("start_date", "2026-01-10"));
+    let page = student.post(&format!("{base}/realisations"), &bad).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("L’intitulé est obligatoire"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("La contribution personnelle est obligatoire")
+    );
+    assert!(
+        page.body
+            .contains("« B2-SLAM.1.1 » n’appartient pas aux blocs de l’option SISR")
+    );
+    assert!(
+        page.body.contains("Mairie de Caen"),
+        "typed values are kept"
+    );
+    assert!(
+        page.body.contains("value=\"B1.2.1\" checked"),
+        "ticked skills are kept"
+    );
+
+    // Two réalisations that together cover the rest of Bloc 1.
+    let page = student
+        .post(
+            &format!("{base}/realisations"),
+            &fields(
+                "Supervision du réseau",
+                &["B1.2.1", "B1.3.1", "B1.4.1", "B2-SISR.2.1", "B2-SISR.3.1"],
+            ),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let first = realisation_id(&page);
+    let page = student
+        .post(
+            &format!("{base}/realisations"),
+            &fields(
+                "Déploiement d’un service",
+                &["B1.5.1", "B1.6.1", "B2-SISR.3.1"],
+            ),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let second = realisation_id(&page);
+
+    let page = student.get(&format!("{base}/realisations/{first}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Supervision du réseau"));
+    assert!(
+        page.body.contains("du 03/11/25 au 12/12/25"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Description &#38; détails &#60;b&#62;"),
+        "escaped"
+    );
+    let page = student.get(&format!("{base}/coverage")).await;
+    assert!(
+        page.body
+            .contains("Toutes les compétences du bloc sont couvertes."),
+        "{}",
+        page.body
+    );
+
+    // The E5 pair: the fixture réalisation (B2-SISR.1) and the second (B2-SISR.3) leave B2-SISR.2.
+    let fixture = server.world.realisation.to_string();
+    let page = student
+        .post(
+            &format!("{base}/e5"),
+            &[("first", &fixture), ("second", &second.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = student.get(&format!("{base}/coverage")).await;
+    assert!(
+        page.body.contains("ne couvrent pas : B2-SISR.2"),
+        "{}",
+        page.body
+    );
+    let page = student
+        .post(
+            &format!("{base}/e5"),
+            &[("first", &fixture), ("second", &first.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let page = student.get(&format!("{base}/coverage")).await;
+    assert!(
+        page.body.contains("couvrent tout le bloc 2"),
+        "{}",
+        page.body
+    );
+    let page = student
+        .post(
+            &format!("{base}/e5"),
+            &[("first", &fixture), ("second", &fixture)],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("deux réalisations différentes"));
+
+    // Editing keeps the id and replaces the tags.
+    let page = student
+        .post(
+            &format!("{base}/realisations/{second}"),
+            &fields("Déploiement d’un service (v2)", &["B1.5.2"]),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = student
+        .get(&format!("{base}/realisations/{second}/edit"))
+        .await;
+    assert!(page.body.contains("value=\"B1.5.2\" checked"));
+    assert!(!page.body.contains("value=\"B1.6.1\" checked"));
+    let page = student.get(&base).await;
+    assert!(page.body.contains("Déploiement d’un service (v2)"));
+    assert!(
+        page.body
+            .contains("Bloc 1 : B1.6 Organiser son développement professionnel"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn productions_are_checked_stored_served_as_downloads_and_removed_with_their_rows() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let rid = server.world.realisation;
+    let mut student = server.login("student_owner").await;
+    let files = format!("/students/{owner}/realisations/{rid}/files");
+
+    let pdf = b"%PDF-1.7\n% compte rendu\n";
+    let page = student
+        .post_multipart(&files, &[], ("file", "C:\\fakepath\\compte rendu.pdf", pdf))
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = student
+        .get(&format!("/students/{owner}/realisations/{rid}"))
+        .await;
+    let aid: i64 = page
+        .body
+        .split(&format!("/students/{owner}/artifacts/"))
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .max()
+        .expect("a link to the new file");
+    assert!(
+        page.body.contains("compte rendu.pdf"),
+        "the path is dropped from the name"
+    );
+
+    // Served as an attachment, sniff-proof, sandboxed.
+    let page = student
+        .get(&format!("/students/{owner}/artifacts/{aid}"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body.as_bytes(), pdf);
+    assert_eq!(page.header("content-type"), Some("application/pdf"));
+    assert!(
+        page.header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment;"))
+    );
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert!(
+        page.header("content-security-policy")
+            .is_some_and(|c| c.contains("sandbox"))
+    );
+    // The teacher of the class reads it; another student does not.
+    let mut teacher = server.login("teacher_own").await;
+    assert_eq!(
+        teacher
+            .get(&format!("/students/{owner}/artifacts/{aid}"))
+            .await
+            .status,
+        200
+    );
+    let mut other = server.login("student_other").await;
+    assert_eq!(
+        other
+            .get(&format!("/students/{owner}/artifacts/{aid}"))
+            .await
+            .status,
+        403
+    );
+
+    // The content decides, not the name.
+    let page = student
+        .post_multipart(&files, &[], ("file", "rapport.pdf", b"MZ\x90\x00binary"))
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("Type de fichier non accepté"),
+        "{}",
+        page.body
+    );
+    // Without the token the upload is refused before anything is stored.
+    let token = student.csrf.take();
+    let page = student
+        .post_multipart(&files, &[], ("file", "a.pdf", pdf))
+        .await;
+    assert_eq!(page.status, 403);
+    student.csrf = token;
+
+    // Links: http(s) only.
+    let links = format!("/students/{owner}/realisations/{rid}/links");
+    let page = student
+        .post(&links, &[("name", "Démo"), ("url", "javascript:alert(1)")])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body
+            .contains("seules les adresses http:// et https:// sont acceptées"),
+        "{}",
+        page.body
+    );
+    let page = student
+        .post(
+            &links,
+            &[
+                ("name", "Dépôt Git"),
+                ("url", "https://git.example.fr/sauvegardes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    // Deleting the réalisation deletes its files from the disk.
+    let stored = || walk(&server.files_dir());
+    assert_eq!(stored(), 2, "the fixture file and the upload");
+    let page = student
+        .post(&format!("/students/{owner}/realisations/{rid}/delete"), &[])
+        .await;
+    assert_eq!(page.status, 422, "confirmation required");
+    let page = student
+        .post(
+            &format!("/students/{owner}/realisations/{rid}/delete"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(stored(), 0, "no file outlives its row");
+    assert_eq!(
+        student
+            .get(&format!("/students/{owner}/artifacts/{aid}"))
+            .await
+            .status,
+        404
+    );
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() { walk(&p) } else { 1 }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn teachers_comment_and_review_and_private_comments_stay_in_the_team() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let rid = server.world.realisation;
+    let path = format!("/students/{owner}/realisations/{rid}");
+    let mut teacher = server.login("teacher_own").await;
+    let page = teacher
+        .post(
+            &format!("{path}/comments"),
+            &[
+                ("body", "Ajoutez le plan de reprise."),
+                ("visibility", "student"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = teacher
+        .post(
+            &format!("{path}/comments"),
+            &[
+                ("body", "Candidat solide pour l’E5."),
+                ("visibility", "team"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let page = teacher
+        .post(
+            &format!("{path}/comments"),
+            &[("body", " "), ("visibility", "student")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("Le commentaire est vide"),
+        "{}",
+        page.body
+    );
+    let page = teacher
+        .post(&format!("{path}/review"), &[("status", "to_revise")])
+        .await;
+    assert_eq!(page.status, 303);
+
+    let mut student = server.login("student_owner").await;
+    let page = student.get(&path).await;
+    assert!(page.body.contains("Ajoutez le plan de reprise."));
+    assert!(
+        !page.body.contains("Candidat solide"),
+        "a team comment leaked to the student"
+    );
+    assert!(page.body.contains("À reprendre"));
+    // The student cannot comment or review their own work.
+    assert_eq!(
+        student
+            .post(
+                &format!("{path}/comments"),
+                &[("body", "x"), ("visibility", "student")]
+            )
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        student
+            .post(&format!("{path}/review"), &[("status", "validated")])
+            .await
+            .status,
+        403
+    );
+
+    let page = teacher.get(&path).await;
+    assert!(page.body.contains("Candidat solide pour l’E5."));
+    // A tutor sees the public follow-up, not the team's.
+    let mut tutor = server.login("tutor_own").await;
+    let page = tutor.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Ajoutez le plan de reprise.") && !page.body.contains("Candidat solide")
+    );
+}
