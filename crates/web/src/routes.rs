@@ -63,6 +63,11 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/admin/audit", get(admin::audit_log)),
         (Method::GET, "/api/v1/frameworks/{id}", get(api::framework)),
         (Method::GET, "/api/v1/me", get(api::me)),
+        (Method::GET, "/api/v1/students/{id}/realisations", get(api::realisations)),
+        (Method::POST, "/api/v1/students/{id}/realisations", post(api::create_realisation)),
+        (Method::GET, "/api/v1/students/{id}/realisations/{rid}", get(api::realisation)),
+        (Method::POST, "/api/v1/students/{id}/realisations/{rid}", post(api::update_realisation)),
+        (Method::GET, "/api/v1/students/{id}/coverage", get(api::coverage)),
     ]
 }
 

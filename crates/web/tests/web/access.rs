@@ -151,7 +151,8 @@ fn render_table(routes: &[Key], observed: &BTreeMap<Key, Vec<u16>>) -> String {
          # Checked by tests/web/access.rs; see its header for how requests are made and how to regenerate.\n\
          # Path parameters: /students/{id} = student_owner, /classes/{id} = class A, /schools/{id} = school A,\n\
          # /commissions/{id} = C1, /exam-sessions/{id} = S1, /admin/users/{id} = student_other,\n\
-         # /frameworks/{id} and /api/v1/frameworks/{id} = bts-sio-2019.\n",
+         # /frameworks/{id} and /api/v1/frameworks/{id} = bts-sio-2019; /api/v1/students/{id} = student_owner;\n\
+         # {rid} = a réalisation of student_owner, {aid} = the file attached to it.\n",
     );
     out.push_str("method\tpath");
     for actor in ACTORS {

@@ -405,3 +405,103 @@ async fn teachers_comment_and_review_and_private_comments_stay_in_the_team() {
         page.body.contains("Ajoutez le plan de reprise.") && !page.body.contains("Candidat solide")
     );
 }
+
+#[tokio::test]
+async fn the_json_api_creates_reads_and_updates_realisations() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let mut student = server.login("student_owner").await;
+    let token = student.csrf.clone().expect("token");
+    let base = format!("/api/v1/students/{owner}/realisations");
+    let body = serde_json::json!({
+        "title": "Inventaire du parc avec GLPI",
+        "start_date": "2025-09-01",
+        "end_date": "2025-09-30",
+        "setting": "training",
+        "modality": "solo",
+        "skills": ["B1.1.1", "B1.2.1"],
+        "tech_items": ["TE-1.1.2"]
+    })
+    .to_string();
+    // Without the CSRF header: refused.
+    let page = post_json(&mut student, &base, &body, None).await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    let page = post_json(&mut student, &base, &body, Some(&token)).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let created: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    let rid = created["id"].as_i64().expect("id");
+    assert_eq!(created["title"], "Inventaire du parc avec GLPI");
+    assert_eq!(created["skills"], serde_json::json!(["B1.1.1", "B1.2.1"]));
+
+    // Every problem, with its field.
+    let bad = serde_json::json!({"title": "", "start_date": "2025-13-01", "end_date": "2025-09-30",
+        "setting": "training", "modality": "solo", "skills": ["B2-SLAM.1.1"]})
+    .to_string();
+    let page = post_json(&mut student, &base, &bad, Some(&token)).await;
+    assert_eq!(page.status, 422);
+    let v: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["title", "start_date", "skills"], "{}", page.body);
+    let page = post_json(&mut student, &base, "{not json", Some(&token)).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("corps JSON illisible"), "{}", page.body);
+
+    let updated = body.replace(
+        "Inventaire du parc avec GLPI",
+        "Inventaire du parc (GLPI 10)",
+    );
+    let page = post_json(
+        &mut student,
+        &format!("{base}/{rid}"),
+        &updated,
+        Some(&token),
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let page = student.get(&base).await;
+    let list: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    let titles: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["title"].as_str())
+        .collect();
+    assert!(
+        titles.contains(&"Inventaire du parc (GLPI 10)"),
+        "{titles:?}"
+    );
+
+    let page = student
+        .get(&format!("/api/v1/students/{owner}/coverage"))
+        .await;
+    let cov: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    assert_eq!(cov["bloc1"]["competencies"][0]["code"], "B1.1");
+    assert_eq!(cov["bloc1_complete"], false);
+
+    // Another student reads none of it; anonymous gets 401 in JSON.
+    let mut other = server.login("student_other").await;
+    assert_eq!(other.get(&base).await.status, 403);
+    let mut anonymous = server.client();
+    let page = anonymous.get(&base).await;
+    assert_eq!(page.status, 401);
+    assert!(page.body.contains("Connexion requise"));
+}
+
+async fn post_json(c: &mut Client, path: &str, body: &str, token: Option<&str>) -> Page {
+    let mut headers = vec![("content-type", "application/json")];
+    if let Some(t) = token {
+        headers.push(("x-csrf-token", t));
+    }
+    c.send_raw(
+        reqwest::Method::POST,
+        path,
+        body.as_bytes().to_vec(),
+        &headers,
+    )
+    .await
+}

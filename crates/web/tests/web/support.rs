@@ -611,6 +611,28 @@ impl Client {
             .await
     }
 
+    /// Sends `body` with `headers` (the content type among them).
+    pub async fn send_raw(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let content_type = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_else(|| "application/octet-stream".into());
+        let extra: Vec<(String, String)> = headers
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("content-type"))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.send_body_with(method, path, &content_type, body, &extra)
+            .await
+    }
+
     /// Sends `body` as is, with `content_type`.
     pub async fn send_body(
         &mut self,
@@ -619,11 +641,26 @@ impl Client {
         content_type: &str,
         body: Vec<u8>,
     ) -> Page {
+        self.send_body_with(method, path, content_type, body, &[])
+            .await
+    }
+
+    async fn send_body_with(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        extra: &[(String, String)],
+    ) -> Page {
         let mut req = self
             .http
             .request(method.clone(), format!("{}{path}", self.base))
             .header("content-type", content_type)
             .body(body);
+        for (k, v) in extra {
+            req = req.header(k.as_str(), v.as_str());
+        }
         if !self.cookies.is_empty() {
             let cookie = self
                 .cookies
@@ -660,7 +697,7 @@ pub fn concrete_path(path: &str, world: &World) -> String {
     if !path.contains('{') {
         return path.to_string();
     }
-    let id = if path.starts_with("/students/") {
+    let id = if path.starts_with("/students/") || path.starts_with("/api/v1/students/") {
         world.user_id("student_owner").to_string()
     } else if path.starts_with("/classes/") {
         world.class_a.to_string()
