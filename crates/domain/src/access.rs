@@ -167,6 +167,26 @@ pub enum StudentAccess {
     CommissionMember,
     HeadOfSchool,
     JuryPresident,
+    /// An anonymous visitor holding the student's public portfolio link.
+    PublicLink,
+}
+
+/// What the store knows of a public portfolio link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicLinkFacts {
+    pub student_id: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// Reading a portfolio through its public link, at `now`: only while the link is neither
+/// revoked nor expired.
+pub fn through_public_link(link: &PublicLinkFacts, now: i64) -> Option<StudentCap> {
+    let alive = link.revoked_at.is_none() && link.expires_at.is_none_or(|e| now < e);
+    alive.then_some(StudentCap {
+        student_id: link.student_id,
+        via: StudentAccess::PublicLink,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,6 +212,15 @@ impl StudentCap {
         self.can_edit().then_some(DossierEditCap {
             student_id: self.student_id,
         })
+    }
+
+    /// Whether this reader sees the handed-in version of the dossier rather than the draft: the
+    /// commission and the public link (once the dossier is handed in).
+    pub fn sees_handed_in(&self) -> bool {
+        matches!(
+            self.via,
+            StudentAccess::CommissionMember | StudentAccess::PublicLink
+        )
     }
 
     /// Commenting a réalisation, marking it validated or to be revised, reading the teaching
@@ -369,6 +398,33 @@ mod tests {
         assert!(owner.student(&facts).and_then(|c| c.review()).is_none());
         let head = actor(50, &[(Role::HeadOfSchool, Some(1))]);
         assert!(head.student(&facts).and_then(|c| c.review()).is_none());
+    }
+
+    #[test]
+    fn a_public_link_reads_until_it_is_revoked_or_expires() {
+        let link = PublicLinkFacts {
+            student_id: 10,
+            expires_at: Some(100),
+            revoked_at: None,
+        };
+        let cap = through_public_link(&link, 99).expect("alive");
+        assert_eq!(
+            (cap.student_id(), cap.via()),
+            (10, StudentAccess::PublicLink)
+        );
+        assert!(cap.edit().is_none() && cap.review().is_none() && cap.sees_handed_in());
+        assert!(through_public_link(&link, 100).is_none(), "expired");
+        let revoked = PublicLinkFacts {
+            revoked_at: Some(50),
+            expires_at: None,
+            ..link
+        };
+        assert!(through_public_link(&revoked, 51).is_none());
+        let forever = PublicLinkFacts {
+            expires_at: None,
+            ..link
+        };
+        assert!(through_public_link(&forever, i64::MAX).is_some());
     }
 
     #[test]

@@ -13,7 +13,7 @@
 use async_trait::async_trait;
 use portfolio_domain::access::{
     ClassCap, ClassFacts, CommissionCap, CommissionFacts, DossierEditCap, ExamSessionCap,
-    ReviewCap, SchoolCap, StudentCap, StudentFacts,
+    PublicLinkFacts, ReviewCap, SchoolCap, StudentCap, StudentFacts,
 };
 use portfolio_domain::realisation::RealisationInput;
 use portfolio_domain::role::Grant;
@@ -194,6 +194,34 @@ pub trait DossierStore: Send + Sync {
     async fn blob_deleted(&self, storage_key: &str) -> Result<()>;
 }
 
+/// Handing the dossier in, and its public links.
+#[async_trait]
+pub trait SubmissionStore: Send + Sync {
+    /// Freezes the dossier: refused while a handed-in version is still current (not reopened).
+    /// The files the snapshot names are kept as long as the snapshot is.
+    async fn hand_in(
+        &self,
+        cap: &DossierEditCap,
+        snapshot: &DossierSnapshot,
+        now: i64,
+    ) -> Result<i64>;
+    /// The handed-in version in force, if any.
+    async fn current_submission(&self, cap: &StudentCap) -> Result<Option<SubmissionRecord>>;
+    /// Gives the dossier back to the student: the handed-in version stops being current.
+    async fn reopen(&self, cap: &ReviewCap, reviewer_id: i64, now: i64) -> Result<()>;
+    async fn create_public_link(
+        &self,
+        cap: &DossierEditCap,
+        token: &str,
+        expires_at: Option<i64>,
+        now: i64,
+    ) -> Result<i64>;
+    async fn public_links(&self, cap: &StudentCap) -> Result<Vec<PublicLinkRecord>>;
+    async fn revoke_public_link(&self, cap: &DossierEditCap, id: i64, now: i64) -> Result<()>;
+    /// What is known of a link, whatever its state: the access policy decides.
+    async fn public_link_facts(&self, token: &str) -> Result<Option<PublicLinkFacts>>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, event: &AuditEvent) -> Result<()>;
@@ -202,7 +230,7 @@ pub trait AuditStore: Send + Sync {
 
 #[async_trait]
 pub trait Store:
-    UserStore + SchoolStore + ExamStore + SessionStore + DossierStore + AuditStore
+    UserStore + SchoolStore + ExamStore + SessionStore + DossierStore + SubmissionStore + AuditStore
 {
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

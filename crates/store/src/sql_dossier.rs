@@ -51,7 +51,7 @@ macro_rules! dossier_store {
                 date_to_sql, modality_from_sql, period_from_sql, setting_from_sql,
                 ARTIFACT_COLUMNS, REALISATION_COLUMNS,
             };
-            use portfolio_domain::access::{DossierEditCap, ReviewCap, StudentCap};
+            use portfolio_domain::access::{DossierEditCap, PublicLinkFacts, ReviewCap, StudentCap};
             use portfolio_domain::realisation::RealisationInput;
             use std::collections::{BTreeSet, HashMap};
 
@@ -570,8 +570,11 @@ macro_rules! dossier_store {
                 }
 
                 async fn pending_blob_deletions(&self, limit: i64) -> Result<Vec<String>> {
+                    // A file a handed-in dossier names stays, even once its row is gone.
                     Ok(sqlx::query_scalar(
-                        "SELECT storage_key FROM blob_deletions ORDER BY queued_at, storage_key LIMIT $1",
+                        "SELECT d.storage_key FROM blob_deletions d WHERE NOT EXISTS \
+                         (SELECT 1 FROM submission_blobs s WHERE s.storage_key = d.storage_key) \
+                         ORDER BY d.queued_at, d.storage_key LIMIT $1",
                     )
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -586,6 +589,168 @@ macro_rules! dossier_store {
                         .await?;
                     tx.commit().await?;
                     Ok(())
+                }
+            }
+
+            #[async_trait]
+            impl SubmissionStore for $store {
+                async fn hand_in(
+                    &self,
+                    cap: &DossierEditCap,
+                    snapshot: &DossierSnapshot,
+                    now: i64,
+                ) -> Result<i64> {
+                    let json = serde_json::to_string(snapshot).map_err(|e| {
+                        StoreError::Invalid(format!("dossier impossible à figer : {e}"))
+                    })?;
+                    let mut tx = self.begin_write().await?;
+                    let current: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM dossier_submissions WHERE student_id = $1 AND reopened_at IS NULL",
+                    )
+                    .bind(cap.student_id())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if current > 0 {
+                        return Err(StoreError::Invalid(
+                            "le dossier est déjà remis : l’équipe pédagogique peut le rouvrir si vous devez le modifier".into(),
+                        ));
+                    }
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO dossier_submissions (student_id, submitted_at, snapshot) VALUES ($1, $2, $3) RETURNING id",
+                    )
+                    .bind(cap.student_id())
+                    .bind(now)
+                    .bind(&json)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    for key in snapshot.storage_keys() {
+                        sqlx::query(
+                            "INSERT INTO submission_blobs (submission_id, storage_key) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(id)
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
+                async fn current_submission(&self, cap: &StudentCap) -> Result<Option<SubmissionRecord>> {
+                    let row = sqlx::query(
+                        "SELECT id, submitted_at, snapshot FROM dossier_submissions \
+                         WHERE student_id = $1 AND reopened_at IS NULL ORDER BY id DESC LIMIT 1",
+                    )
+                    .bind(cap.student_id())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some(r) = row else {
+                        return Ok(None);
+                    };
+                    let json: String = r.try_get("snapshot")?;
+                    let snapshot = serde_json::from_str(&json).map_err(|e| {
+                        StoreError::Invalid(format!("dossier remis illisible en base : {e}"))
+                    })?;
+                    Ok(Some(SubmissionRecord {
+                        id: r.try_get("id")?,
+                        submitted_at: r.try_get("submitted_at")?,
+                        snapshot,
+                    }))
+                }
+
+                async fn reopen(&self, cap: &ReviewCap, reviewer_id: i64, now: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query(
+                        "UPDATE dossier_submissions SET reopened_at = $1, reopened_by = $2 \
+                         WHERE student_id = $3 AND reopened_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(reviewer_id)
+                    .bind(cap.student_id())
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn create_public_link(
+                    &self,
+                    cap: &DossierEditCap,
+                    token: &str,
+                    expires_at: Option<i64>,
+                    now: i64,
+                ) -> Result<i64> {
+                    let mut tx = self.begin_write().await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO public_links (student_id, token, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(cap.student_id())
+                    .bind(token)
+                    .bind(now)
+                    .bind(expires_at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err("ce lien"))?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
+                async fn public_links(&self, cap: &StudentCap) -> Result<Vec<PublicLinkRecord>> {
+                    let rows = sqlx::query(
+                        "SELECT id, token, created_at, expires_at, revoked_at FROM public_links \
+                         WHERE student_id = $1 ORDER BY id DESC",
+                    )
+                    .bind(cap.student_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(PublicLinkRecord {
+                                id: r.try_get("id")?,
+                                token: r.try_get("token")?,
+                                created_at: r.try_get("created_at")?,
+                                expires_at: r.try_get("expires_at")?,
+                                revoked_at: r.try_get("revoked_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn revoke_public_link(&self, cap: &DossierEditCap, id: i64, now: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query(
+                        "UPDATE public_links SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND student_id = $3",
+                    )
+                    .bind(now)
+                    .bind(id)
+                    .bind(cap.student_id())
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn public_link_facts(&self, token: &str) -> Result<Option<PublicLinkFacts>> {
+                    let row = sqlx::query(
+                        "SELECT student_id, expires_at, revoked_at FROM public_links WHERE token = $1",
+                    )
+                    .bind(token)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(|r| {
+                        Ok(PublicLinkFacts {
+                            student_id: r.try_get("student_id")?,
+                            expires_at: r.try_get("expires_at")?,
+                            revoked_at: r.try_get("revoked_at")?,
+                        })
+                    })
+                    .transpose()
                 }
             }
         }

@@ -3,7 +3,7 @@
 use portfolio_domain::realisation::RealisationInput;
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -173,7 +173,7 @@ pub struct AuditRecord {
 }
 
 /// A teacher's verdict on a réalisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     Validated,
@@ -217,7 +217,7 @@ pub struct RealisationRecord {
     pub artifacts: Vec<ArtifactRecord>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArtifactKind {
     File,
@@ -277,4 +277,157 @@ pub struct CommentRecord {
     pub body: String,
     pub visibility: CommentVisibility,
     pub created_at: i64,
+}
+
+/// The dossier as handed in, frozen: what the commission and the public link see. Also the
+/// portable form of a dossier (export and import). Version 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierSnapshot {
+    pub version: u32,
+    pub taken_at: i64,
+    pub candidate: SnapshotCandidate,
+    pub realisations: Vec<SnapshotRealisation>,
+    /// Ids (within `realisations`) of the two réalisations chosen for E5.
+    pub e5: Option<(i64, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotCandidate {
+    pub first_name: String,
+    pub last_name: String,
+    pub candidate_number: Option<String>,
+    pub track: Track,
+    pub route: Route,
+    pub class_name: String,
+    pub school_name: String,
+    pub school_city: String,
+    pub session_year: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotRealisation {
+    pub id: i64,
+    #[serde(flatten)]
+    pub input: RealisationInput,
+    pub review_status: Option<ReviewStatus>,
+    pub artifacts: Vec<SnapshotArtifact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotArtifact {
+    pub id: i64,
+    pub kind: ArtifactKind,
+    pub name: String,
+    pub url: Option<String>,
+    /// The file's key in the blob store (files only).
+    pub storage_key: Option<String>,
+    pub content_type: Option<String>,
+    pub size_bytes: i64,
+}
+
+impl DossierSnapshot {
+    pub const VERSION: u32 = 1;
+
+    /// Builds the snapshot of a dossier from its live records.
+    pub fn of(
+        profile: &StudentProfile,
+        realisations: &[RealisationRecord],
+        e5: Option<(i64, i64)>,
+        now: i64,
+    ) -> DossierSnapshot {
+        DossierSnapshot {
+            version: Self::VERSION,
+            taken_at: now,
+            candidate: SnapshotCandidate {
+                first_name: profile.student.first_name.clone(),
+                last_name: profile.student.last_name.clone(),
+                candidate_number: profile.student.candidate_number.clone(),
+                track: profile.student.track,
+                route: profile.student.route,
+                class_name: profile.student.class_name.clone(),
+                school_name: profile.school.name.clone(),
+                school_city: profile.school.city.clone(),
+                session_year: profile.session_year,
+            },
+            realisations: realisations
+                .iter()
+                .map(|r| SnapshotRealisation {
+                    id: r.id,
+                    input: r.input.clone(),
+                    review_status: r.review_status,
+                    artifacts: r
+                        .artifacts
+                        .iter()
+                        .map(|a| SnapshotArtifact {
+                            id: a.id,
+                            kind: a.kind,
+                            name: a.name.clone(),
+                            url: a.url.clone(),
+                            storage_key: a.storage_key.clone(),
+                            content_type: a.content_type.clone(),
+                            size_bytes: a.size_bytes,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            e5,
+        }
+    }
+
+    /// The storage keys of the files the snapshot names.
+    pub fn storage_keys(&self) -> Vec<String> {
+        self.realisations
+            .iter()
+            .flat_map(|r| r.artifacts.iter())
+            .filter_map(|a| a.storage_key.clone())
+            .collect()
+    }
+
+    /// The snapshot's réalisations as records, for the pages that show a dossier.
+    pub fn records(&self, student_id: i64) -> Vec<RealisationRecord> {
+        self.realisations
+            .iter()
+            .map(|r| RealisationRecord {
+                id: r.id,
+                student_id,
+                input: r.input.clone(),
+                review_status: r.review_status,
+                reviewed_at: None,
+                created_at: self.taken_at,
+                updated_at: self.taken_at,
+                artifacts: r
+                    .artifacts
+                    .iter()
+                    .map(|a| ArtifactRecord {
+                        id: a.id,
+                        realisation_id: r.id,
+                        kind: a.kind,
+                        name: a.name.clone(),
+                        url: a.url.clone(),
+                        storage_key: a.storage_key.clone(),
+                        content_type: a.content_type.clone(),
+                        size_bytes: a.size_bytes,
+                        created_at: self.taken_at,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// A handed-in dossier.
+#[derive(Debug, Clone)]
+pub struct SubmissionRecord {
+    pub id: i64,
+    pub submitted_at: i64,
+    pub snapshot: DossierSnapshot,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicLinkRecord {
+    pub id: i64,
+    pub token: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
 }

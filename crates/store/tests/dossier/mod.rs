@@ -439,3 +439,172 @@ async fn the_e5_choice_names_two_distinct_realisations_of_the_student() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_handed_in_dossier_is_frozen_keeps_its_files_and_can_be_reopened() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit) = own(&store, &w, w.owner).await;
+        let (_, review) = teacher(&store, &w, w.owner).await;
+        let (_, other_review) = teacher(&store, &w, w.other).await;
+        let r = store
+            .create_realisation(
+                &edit,
+                &input("Sauvegardes", date!(2025 - 09 - 15), &["B1.1.5"]),
+                1,
+            )
+            .await
+            .expect("create");
+        let f = store
+            .add_artifact(
+                &edit,
+                r,
+                &file("plan.pdf", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 10),
+                1_000,
+                2,
+            )
+            .await
+            .expect("file");
+        assert!(
+            store
+                .current_submission(&read)
+                .await
+                .expect("none")
+                .is_none()
+        );
+
+        let profile = store.student_profile(&read).await.expect("profile");
+        let live = store.realisations(&read).await.expect("live");
+        let snapshot = portfolio_store::DossierSnapshot::of(&profile, &live, None, 3);
+        let id = store.hand_in(&edit, &snapshot, 3).await.expect("hand in");
+        // Once only, until it is reopened.
+        match store.hand_in(&edit, &snapshot, 4).await {
+            Err(StoreError::Invalid(m)) => assert!(m.contains("déjà remis"), "{m}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let current = store
+            .current_submission(&read)
+            .await
+            .expect("read")
+            .expect("some");
+        assert_eq!((current.id, current.submitted_at), (id, 3));
+        assert_eq!(current.snapshot, snapshot);
+        assert_eq!(
+            current.snapshot.storage_keys(),
+            ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
+        );
+
+        // The draft goes on; the frozen copy does not move, and its file is not deleted.
+        store.delete_artifact(&edit, f, 5).await.expect("delete");
+        let mut changed = input("Sauvegardes v2", date!(2025 - 09 - 15), &[]);
+        changed.description = "changée".into();
+        store
+            .update_realisation(&edit, r, &changed, 6)
+            .await
+            .expect("update");
+        assert!(
+            store
+                .pending_blob_deletions(10)
+                .await
+                .expect("pending")
+                .is_empty()
+        );
+        let again = store
+            .current_submission(&read)
+            .await
+            .expect("read")
+            .expect("some");
+        assert_eq!(again.snapshot.realisations[0].input.title, "Sauvegardes");
+        assert_eq!(again.snapshot.realisations[0].artifacts.len(), 1);
+
+        let prof = user(&store, "prof@d.fr", "Paula", "Prof").await;
+        assert!(matches!(
+            store.reopen(&other_review, prof, 7).await,
+            Err(StoreError::NotFound)
+        ));
+        store.reopen(&review, prof, 7).await.expect("reopen");
+        assert!(
+            store
+                .current_submission(&read)
+                .await
+                .expect("read")
+                .is_none()
+        );
+        assert!(matches!(
+            store.reopen(&review, prof, 8).await,
+            Err(StoreError::NotFound)
+        ));
+        let live = store.realisations(&read).await.expect("live");
+        let second = portfolio_store::DossierSnapshot::of(&profile, &live, None, 9);
+        store
+            .hand_in(&edit, &second, 9)
+            .await
+            .expect("hand in again");
+        assert_eq!(
+            store
+                .current_submission(&read)
+                .await
+                .expect("read")
+                .expect("some")
+                .snapshot
+                .realisations[0]
+                .input
+                .title,
+            "Sauvegardes v2"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn public_links_are_listed_revoked_and_resolved_by_token() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit) = own(&store, &w, w.owner).await;
+        let (_, other_edit) = own(&store, &w, w.other).await;
+        let a = store
+            .create_public_link(&edit, "tok-a", None, 1)
+            .await
+            .expect("a");
+        let b = store
+            .create_public_link(&edit, "tok-b", Some(100), 2)
+            .await
+            .expect("b");
+        assert!(matches!(
+            store.create_public_link(&edit, "tok-a", None, 3).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let links = store.public_links(&read).await.expect("links");
+        assert_eq!(ids(&links, |l| l.id), [b, a], "newest first");
+        assert_eq!(links[0].expires_at, Some(100));
+        let facts = store
+            .public_link_facts("tok-a")
+            .await
+            .expect("facts")
+            .expect("known");
+        assert_eq!((facts.student_id, facts.revoked_at), (w.owner, None));
+        assert!(
+            store
+                .public_link_facts("nope")
+                .await
+                .expect("facts")
+                .is_none()
+        );
+        assert!(matches!(
+            store.revoke_public_link(&other_edit, a, 4).await,
+            Err(StoreError::NotFound)
+        ));
+        store.revoke_public_link(&edit, a, 5).await.expect("revoke");
+        store
+            .revoke_public_link(&edit, a, 6)
+            .await
+            .expect("revoke twice keeps the first date");
+        let facts = store
+            .public_link_facts("tok-a")
+            .await
+            .expect("facts")
+            .expect("known");
+        assert_eq!(facts.revoked_at, Some(5));
+    })
+    .await;
+}
