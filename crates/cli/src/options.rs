@@ -126,6 +126,10 @@ pub struct ServeArgs {
     /// the __Host- prefix and the Secure attribute, and HSTS is sent.
     #[arg(long, env = "PORTFOLIO_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    /// The address people use to reach the site (e.g. https://portfolio.lycee.fr), used in the
+    /// links printed outside it (public portfolio links). Default: the host of each request.
+    #[arg(long, env = "PORTFOLIO_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "PORTFOLIO_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
     pub idle_timeout_minutes: i64,
@@ -262,6 +266,14 @@ impl ServeArgs {
             secure_cookies: self.secure_cookies,
             idle_timeout_secs: self.idle_timeout_minutes * 60,
             absolute_timeout_secs: self.absolute_timeout_hours * 3600,
+            public_url: match &self.public_url {
+                Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
+                    anyhow::bail!(
+                        "adresse publique « {u} » invalide : attendu https://NOM-DU-SITE (--public-url ou PORTFOLIO_PUBLIC_URL)"
+                    )
+                }
+                other => other.clone(),
+            },
             ..WebConfig::default()
         })
     }

@@ -14,6 +14,9 @@ pub struct WebConfig {
     /// Failed logins allowed from one client address within `login_window_secs`.
     pub login_max_failures_per_client: i64,
     pub login_window_secs: i64,
+    /// The address people use to reach the site (`https://portfolio.lycee.fr`), for the links
+    /// printed outside it (the public portfolio link). `None`: taken from the request's host.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -25,6 +28,7 @@ impl Default for WebConfig {
             login_max_failures_per_account: 5,
             login_max_failures_per_client: 50,
             login_window_secs: 15 * 60,
+            public_url: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! the access test (`tests/web.rs`) walks the same list against the committed expected table
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
-use crate::pages::{account, admin, api, assets, auth, browse, dashboard, dossier};
+use crate::pages::{account, admin, api, assets, auth, browse, dashboard, dossier, public};
 use crate::{AppState, security, session};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -31,6 +31,13 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/frameworks/{id}", get(browse::framework)),
         (Method::GET, "/students/{id}", get(dossier::student)),
         (Method::GET, "/students/{id}/coverage", get(dossier::coverage)),
+        (Method::POST, "/students/{id}/hand-in", post(dossier::hand_in)),
+        (Method::POST, "/students/{id}/reopen", post(dossier::reopen)),
+        (Method::POST, "/students/{id}/public-links", post(dossier::create_public_link)),
+        (Method::POST, "/students/{id}/public-links/{lid}/revoke", post(dossier::revoke_public_link)),
+        (Method::GET, "/students/{id}/portfolio.zip", get(public::offline_copy)),
+        (Method::GET, "/p/{token}", get(public::portfolio)),
+        (Method::GET, "/p/{token}/artifacts/{aid}", get(public::artifact)),
         (Method::POST, "/students/{id}/e5", post(dossier::choose_e5)),
         (Method::GET, "/students/{id}/realisations/new", get(dossier::new_realisation)),
         (Method::POST, "/students/{id}/realisations", post(dossier::create_realisation)),

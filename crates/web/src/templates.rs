@@ -124,6 +124,60 @@ pub struct StudentPage {
     pub b2_missing: Vec<String>,
     pub storage_used_mb: String,
     pub notice: Option<Notice>,
+    /// « remis le … » when a handed-in version is in force.
+    pub handed_in: Option<String>,
+    /// The page shows the handed-in version (commission), not the draft.
+    pub frozen: bool,
+    pub can_review: bool,
+    pub links: Vec<LinkLine>,
+}
+
+/// A public link as its owner manages it.
+pub struct LinkLine {
+    pub id: i64,
+    pub url: String,
+    pub created: String,
+    pub state: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/public_portfolio.html")]
+pub struct PublicPortfolioPage {
+    pub layout: Layout,
+    pub token: String,
+    pub snapshot: portfolio_store::DossierSnapshot,
+    pub handed_in: Option<String>,
+    pub sections: Vec<PublicSection>,
+    pub b1: Vec<(String, String)>,
+    /// Links to files: `/p/TOKEN/artifacts/ID` on the site, `files/…` in the offline copy.
+    pub offline: bool,
+}
+
+impl PublicPortfolioPage {
+    pub fn file_href(&self, a: &portfolio_store::SnapshotArtifact) -> String {
+        if self.offline {
+            crate::pages::public::offline_file_name(a)
+        } else {
+            format!("/p/{}/artifacts/{}", self.token, a.id)
+        }
+    }
+}
+
+/// One section of the synthesis (a setting) with its réalisations.
+pub struct PublicSection {
+    pub banner: &'static str,
+    pub rows: Vec<PublicRow>,
+}
+
+pub struct PublicRow {
+    pub index: usize,
+    pub r: portfolio_store::SnapshotRealisation,
+    pub period: String,
+    pub marks: Vec<bool>,
+    pub skills: Vec<(String, String)>,
+    pub modality: &'static str,
+    pub setting: &'static str,
 }
 
 /// A réalisation in a list: what the dossier page and the coverage matrix show of it.

@@ -6,6 +6,7 @@ use super::{DoneQuery, Form, block_summaries, layout, notice, render};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::session::{Authenticated, SessionCtx, client_ip, deny, now, random_token};
+use crate::templates::LinkLine;
 use crate::templates::{
     BlockChoice, Check, Choice, CommentLine, CompetencyChoice, CoveragePage, CoverageTable,
     E5Verdict, MissingCompetency, Notice, RealisationFormPage, RealisationLine, RealisationPage,
@@ -25,7 +26,7 @@ use portfolio_domain::dossier::Setting;
 use portfolio_domain::realisation::RealisationForm;
 use portfolio_framework::{Track, bts_sio_2019};
 use portfolio_store::{
-    ArtifactKind, CommentVisibility, NewArtifact, RealisationRecord, ReviewStatus,
+    ArtifactKind, CommentVisibility, NewArtifact, RealisationRecord, ReviewStatus, SubmissionRecord,
 };
 
 /// The capability on a student's dossier, or the refusal (audited). Same answer whether the
@@ -68,6 +69,41 @@ async fn review_access(
         Some(review) => Ok((cap, review)),
         None => Err(deny(state, ctx, parts.uri.path(), client_ip(parts)).await),
     }
+}
+
+/// The dossier a reader sees: the commission only the handed-in version; the public link the
+/// handed-in version once there is one, the live portfolio before; the student and their
+/// teachers the live draft.
+pub struct DossierView {
+    pub records: Vec<RealisationRecord>,
+    pub submission: Option<SubmissionRecord>,
+    /// The records come from the handed-in version.
+    pub frozen: bool,
+}
+
+pub async fn load_dossier(state: &AppState, cap: &StudentCap) -> AppResult<DossierView> {
+    let submission = state.store.current_submission(cap).await?;
+    if cap.sees_handed_in() {
+        if let Some(s) = &submission {
+            return Ok(DossierView {
+                records: s.snapshot.records(cap.student_id()),
+                frozen: true,
+                submission,
+            });
+        }
+        if cap.via() == StudentAccess::CommissionMember {
+            return Ok(DossierView {
+                records: Vec::new(),
+                frozen: true,
+                submission,
+            });
+        }
+    }
+    Ok(DossierView {
+        records: state.store.realisations(cap).await?,
+        frozen: false,
+        submission,
+    })
 }
 
 fn tagged(rs: &[RealisationRecord]) -> Vec<Tagged> {
@@ -118,13 +154,42 @@ pub async fn student(
     let cap = student_access(&state, &ctx, &parts, &id).await?;
     let profile = state.store.student_profile(&cap).await?;
     let track = profile.student.track;
-    let rs = state.store.realisations(&cap).await?;
-    let b1 = coverage_of(track, "B1", &rs)?;
-    let b2 = coverage_of(track, bloc2_code(track), &rs)?;
+    let view = load_dossier(&state, &cap).await?;
+    let rs = &view.records;
+    let b1 = coverage_of(track, "B1", rs)?;
+    let b2 = coverage_of(track, bloc2_code(track), rs)?;
     let used = if cap.can_edit() {
         state.store.storage_used(&cap).await?
     } else {
         0
+    };
+    let links = if cap.can_edit() {
+        let base = site_url(&state, &parts);
+        state
+            .store
+            .public_links(&cap)
+            .await?
+            .into_iter()
+            .map(|l| {
+                let active = l.revoked_at.is_none() && l.expires_at.is_none_or(|e| now() < e);
+                LinkLine {
+                    id: l.id,
+                    url: format!("{base}/p/{}", l.token),
+                    created: format_datetime(l.created_at),
+                    state: match (l.revoked_at, l.expires_at) {
+                        (Some(at), _) => format!("révoqué le {}", format_datetime(at)),
+                        (None, Some(e)) if e <= now() => {
+                            format!("expiré le {}", format_datetime(e))
+                        }
+                        (None, Some(e)) => format!("actif jusqu’au {}", format_datetime(e)),
+                        (None, None) => "actif, sans date d’expiration".into(),
+                    },
+                    active,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     let page = StudentPage {
         layout: layout(&ctx),
@@ -136,9 +201,175 @@ pub async fn student(
         b2_missing: missing_codes(&b2),
         storage_used_mb: format!("{:.1}", used as f64 / 1_048_576.0),
         notice: dossier_notice(q.done.as_deref()),
+        handed_in: view
+            .submission
+            .as_ref()
+            .map(|s| format_datetime(s.submitted_at)),
+        frozen: view.frozen,
+        can_review: cap.review().is_some(),
+        links,
         profile,
     };
     Ok(render(&page)?.into_response())
+}
+
+/// `https://host` of the site, for links read outside it.
+fn site_url(state: &AppState, parts: &Parts) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+// ---- Handing in, reopening, public links -------------------------------------------------
+
+/// Hands the dossier in: the version in force for the commission and the public link.
+pub async fn hand_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<ConfirmForm>,
+) -> AppResult<Response> {
+    let (cap, edit) = edit_access(&state, &ctx, &parts, &id).await?;
+    if form.confirm != "yes" {
+        return Err(AppError::bad_input(
+            "confirm",
+            "cochez la case de confirmation pour remettre le dossier",
+        ));
+    }
+    let profile = state.store.student_profile(&cap).await?;
+    let records = state.store.realisations(&cap).await?;
+    if records.is_empty() {
+        return Err(AppError::bad_input(
+            "",
+            "le dossier ne contient aucune réalisation : ajoutez-en avant de le remettre",
+        ));
+    }
+    let e5 = state.store.e5_choice(&cap).await?;
+    let snapshot = portfolio_store::DossierSnapshot::of(&profile, &records, e5, now());
+    state.store.hand_in(&edit, &snapshot, now()).await?;
+    state
+        .store
+        .audit(&portfolio_store::AuditEvent {
+            at: now(),
+            actor_user_id: Some(ctx.user.id),
+            action: "dossier.hand_in",
+            target: Some(format!("student:{}", cap.student_id())),
+            client_ip: client_ip(&parts),
+            details: None,
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/students/{}?done=handed_in", cap.student_id())).into_response())
+}
+
+/// Gives the dossier back to the student (the teaching team, before the deadline).
+pub async fn reopen(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<ConfirmForm>,
+) -> AppResult<Response> {
+    let (cap, review) = review_access(&state, &ctx, &parts, &id).await?;
+    if form.confirm != "yes" {
+        return Err(AppError::bad_input(
+            "confirm",
+            "cochez la case de confirmation pour rouvrir le dossier",
+        ));
+    }
+    match state.store.reopen(&review, ctx.user.id, now()).await {
+        Ok(()) => {}
+        Err(portfolio_store::StoreError::NotFound) => {
+            return Err(AppError::bad_input(
+                "",
+                "ce dossier n’est pas remis : il n’y a rien à rouvrir",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state
+        .store
+        .audit(&portfolio_store::AuditEvent {
+            at: now(),
+            actor_user_id: Some(ctx.user.id),
+            action: "dossier.reopen",
+            target: Some(format!("student:{}", cap.student_id())),
+            client_ip: client_ip(&parts),
+            details: None,
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/students/{}?done=reopened", cap.student_id())).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct LinkCreateForm {
+    #[serde(default)]
+    expires_in_days: String,
+}
+
+pub async fn create_public_link(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<LinkCreateForm>,
+) -> AppResult<Response> {
+    let (cap, edit) = edit_access(&state, &ctx, &parts, &id).await?;
+    let expires_at = match form.expires_in_days.trim() {
+        "" => None,
+        raw => {
+            let days: i64 = raw
+                .parse()
+                .ok()
+                .filter(|d| (1..=730).contains(d))
+                .ok_or_else(|| {
+                    AppError::bad_input(
+                        "expires_in_days",
+                        "une durée de validité entre 1 et 730 jours est attendue, ou rien pour un lien sans expiration",
+                    )
+                })?;
+            Some(now() + days * 86_400)
+        }
+    };
+    // 256 bits from the CSPRNG: the link is the only secret.
+    let token = random_token(32);
+    state
+        .store
+        .create_public_link(&edit, &token, expires_at, now())
+        .await?;
+    Ok(Redirect::to(&format!("/students/{}?done=link_created", cap.student_id())).into_response())
+}
+
+pub async fn revoke_public_link(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path((id, lid)): Path<(String, String)>,
+    Form(form): Form<ConfirmForm>,
+) -> AppResult<Response> {
+    let (cap, edit) = edit_access(&state, &ctx, &parts, &id).await?;
+    if form.confirm != "yes" {
+        return Err(AppError::bad_input(
+            "confirm",
+            "confirmez la révocation du lien",
+        ));
+    }
+    state
+        .store
+        .revoke_public_link(&edit, path_id(&lid)?, now())
+        .await?;
+    Ok(Redirect::to(&format!("/students/{}?done=link_revoked", cap.student_id())).into_response())
 }
 
 fn dossier_notice(done: Option<&str>) -> Option<Notice> {
@@ -152,6 +383,14 @@ fn dossier_notice(done: Option<&str>) -> Option<Notice> {
         "artifact_deleted" => "Production supprimée.",
         "comment" => "Commentaire enregistré.",
         "review" => "Avis enregistré.",
+        "handed_in" => {
+            "Dossier remis : la commission et le lien public voient désormais cette version ; vous pouvez continuer à travailler sur votre brouillon."
+        }
+        "reopened" => {
+            "Dossier rouvert : l’étudiant(e) peut le modifier puis le remettre à nouveau."
+        }
+        "link_created" => "Lien public créé.",
+        "link_revoked" => "Lien révoqué : il ne donne plus accès au portfolio.",
         _ => return notice(done),
     };
     Some(Notice {
@@ -444,13 +683,21 @@ async fn realisation_page(
     error: Option<String>,
     done: Option<&str>,
 ) -> AppResult<RealisationPage> {
-    let r = state.store.realisation(cap, rid).await?;
+    let view = load_dossier(state, cap).await?;
+    let r = view
+        .records
+        .into_iter()
+        .find(|r| r.id == rid)
+        .ok_or(AppError::NotFound)?;
     let profile = state.store.student_profile(cap).await?;
     let can_review = cap.review().is_some();
-    let comments = state
-        .store
-        .comments(cap, rid, can_review)
-        .await?
+    // The follow-up belongs to the draft: whoever sees the handed-in version does not see it.
+    let comments = if view.frozen {
+        Vec::new()
+    } else {
+        state.store.comments(cap, rid, can_review).await?
+    };
+    let comments = comments
         .into_iter()
         .map(|c| CommentLine {
             author: c.author_name,
@@ -692,7 +939,18 @@ pub async fn download_artifact(
     Path((id, aid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let cap = student_access(&state, &ctx, &parts, &id).await?;
-    let a = state.store.artifact(&cap, path_id(&aid)?).await?;
+    serve_artifact(&state, &cap, path_id(&aid)?).await
+}
+
+/// The file of artifact `aid` in the dossier `cap` reads (its handed-in or live version).
+pub async fn serve_artifact(state: &AppState, cap: &StudentCap, aid: i64) -> AppResult<Response> {
+    let view = load_dossier(state, cap).await?;
+    let a = view
+        .records
+        .into_iter()
+        .flat_map(|r| r.artifacts)
+        .find(|a| a.id == aid)
+        .ok_or(AppError::NotFound)?;
     let (Some(key), ArtifactKind::File) = (a.storage_key.as_deref(), a.kind) else {
         return Err(AppError::NotFound);
     };
@@ -847,7 +1105,11 @@ async fn coverage_page(
 ) -> AppResult<CoveragePage> {
     let profile = state.store.student_profile(cap).await?;
     let track = profile.student.track;
-    let rs = state.store.realisations(cap).await?;
+    let DossierView {
+        records: rs,
+        submission,
+        frozen,
+    } = load_dossier(state, cap).await?;
     let fw = bts_sio_2019();
     let mut tables = Vec::new();
     for block in ["B1", bloc2_code(track)] {
@@ -881,7 +1143,10 @@ async fn coverage_page(
             complete: cov.is_complete(),
         });
     }
-    let choice = state.store.e5_choice(cap).await?;
+    let choice = match (&submission, frozen) {
+        (Some(s), true) => s.snapshot.e5,
+        _ => state.store.e5_choice(cap).await?,
+    };
     let verdict = match choice {
         Some((a, b)) => {
             let find = |id: i64| rs.iter().find(|r| r.id == id);

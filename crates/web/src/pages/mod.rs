@@ -9,6 +9,7 @@ pub mod auth;
 pub mod browse;
 pub mod dashboard;
 pub mod dossier;
+pub mod public;
 
 use crate::error::AppError;
 use crate::session::SessionCtx;

@@ -505,3 +505,216 @@ async fn post_json(c: &mut Client, path: &str, body: &str, token: Option<&str>) 
     )
     .await
 }
+
+#[tokio::test]
+async fn the_handed_in_version_is_what_the_commission_and_the_public_link_see() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let rid = server.world.realisation;
+    let token = server.world.public_token.clone();
+    let base = format!("/students/{owner}");
+    let mut student = server.login("student_owner").await;
+    let mut commission = server.login("commission_own").await;
+    let mut visitor = server.client();
+
+    // Before: the commission sees nothing, the public link the live portfolio.
+    let page = commission.get(&base).await;
+    assert!(
+        page.body.contains("Le dossier n’est pas encore remis"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        commission
+            .get(&format!("{base}/realisations/{rid}"))
+            .await
+            .status,
+        404
+    );
+    let page = visitor.get(&format!("/p/{token}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Version de travail"));
+    assert!(
+        page.body
+            .contains("Mise en place d’une solution de sauvegarde")
+    );
+
+    // Handing in needs the confirmation.
+    assert_eq!(
+        student.post(&format!("{base}/hand-in"), &[]).await.status,
+        422
+    );
+    let page = student
+        .post(&format!("{base}/hand-in"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = student
+        .post(&format!("{base}/hand-in"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("déjà remis"));
+
+    // The student keeps working on the draft.
+    let mut fields = vec![
+        ("title", "Titre changé après la remise"),
+        ("start_date", "2025-09-15"),
+        ("end_date", "2025-10-17"),
+        ("setting", "training"),
+        ("modality", "solo"),
+        ("skills", "B1.1.5"),
+    ];
+    let page = student
+        .post(&format!("{base}/realisations/{rid}"), &fields)
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    fields.clear();
+
+    // The commission and the public link see the handed-in version, with its file.
+    let page = commission.get(&format!("{base}/realisations/{rid}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("Mise en place d’une solution de sauvegarde")
+    );
+    assert!(!page.body.contains("Titre changé"));
+    let aid = server.world.artifact;
+    assert_eq!(
+        commission
+            .get(&format!("{base}/artifacts/{aid}"))
+            .await
+            .status,
+        200
+    );
+    let page = visitor.get(&format!("/p/{token}")).await;
+    assert!(page.body.contains("Version remise le"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Mise en place d’une solution de sauvegarde")
+    );
+    assert!(!page.body.contains("Titre changé"));
+    assert_eq!(page.header("x-robots-tag"), Some("noindex, nofollow"));
+    let file = visitor.get(&format!("/p/{token}/artifacts/{aid}")).await;
+    assert_eq!(file.status, 200);
+    assert!(file.body.starts_with("%PDF"));
+    // The teacher follows the draft.
+    let mut teacher = server.login("teacher_own").await;
+    assert!(
+        teacher
+            .get(&format!("{base}/realisations/{rid}"))
+            .await
+            .body
+            .contains("Titre changé")
+    );
+
+    // The offline copy is the handed-in version, with its files, readable without a server.
+    let zip = commission.get(&format!("{base}/portfolio.zip")).await;
+    assert_eq!(zip.status, 200);
+    assert_eq!(zip.header("content-type"), Some("application/zip"));
+
+    // Reopened: the commission sees nothing until it is handed in again.
+    assert_eq!(
+        student
+            .post(&format!("{base}/reopen"), &[("confirm", "yes")])
+            .await
+            .status,
+        403
+    );
+    let page = teacher
+        .post(&format!("{base}/reopen"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(
+        commission
+            .get(&format!("{base}/realisations/{rid}"))
+            .await
+            .status,
+        404
+    );
+    let page = teacher
+        .post(&format!("{base}/reopen"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("il n’y a rien à rouvrir"));
+
+    // A revoked link answers like a link that never existed.
+    let lid = server.world.public_link;
+    let page = student
+        .post(
+            &format!("{base}/public-links/{lid}/revoke"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(visitor.get(&format!("/p/{token}")).await.status, 404);
+    assert_eq!(
+        visitor
+            .get(&format!("/p/{token}/artifacts/{aid}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(visitor.get("/p/not-a-real-token").await.status, 404);
+    // A new link, shown to its owner.
+    let page = student
+        .post(
+            &format!("{base}/public-links"),
+            &[("expires_in_days", "30")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let page = student.get(&base).await;
+    assert!(page.body.contains("actif jusqu’au"), "{}", page.body);
+    assert!(page.body.contains("révoqué le"));
+    let page = student
+        .post(&format!("{base}/public-links"), &[("expires_in_days", "0")])
+        .await;
+    assert_eq!(page.status, 422);
+}
+
+#[tokio::test]
+async fn the_offline_copy_holds_the_pages_and_the_files() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let mut student = server.login("student_owner").await;
+    let res = reqwest::Client::new()
+        .get(format!("{}/students/{owner}/portfolio.zip", server.base))
+        .header(
+            "cookie",
+            student
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .send()
+        .await
+        .expect("zip");
+    assert_eq!(res.status().as_u16(), 200);
+    let bytes = res.bytes().await.expect("bytes");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let names: Vec<String> = (0..archive.len())
+        .filter_map(|i| archive.by_index(i).ok().map(|f| f.name().to_string()))
+        .collect();
+    assert!(names.contains(&"index.html".to_string()), "{names:?}");
+    assert!(names.contains(&"app.css".to_string()));
+    let file = names
+        .iter()
+        .find(|n| n.starts_with("files/"))
+        .expect("the file")
+        .clone();
+    assert!(file.ends_with("procedure.pdf"), "{file}");
+    let mut html = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("index.html").expect("index"),
+        &mut html,
+    )
+    .expect("read");
+    assert!(html.contains("Mise en place d’une solution de sauvegarde"));
+    assert!(
+        html.contains(&format!("href=\"{file}\"")),
+        "links point inside the copy"
+    );
+    assert!(html.contains("href=\"app.css\"") && !html.contains("/static/"));
+    let _ = student.get("/dashboard").await;
+}

@@ -87,6 +87,9 @@ pub struct World {
     /// A réalisation of student_owner, with one uploaded file (`artifact`).
     pub realisation: i64,
     pub artifact: i64,
+    /// A public link of student_owner's portfolio.
+    pub public_link: i64,
+    pub public_token: String,
     users: BTreeMap<&'static str, i64>,
 }
 
@@ -281,9 +284,17 @@ async fn build_world(store: &DynStore, blobs: &dyn BlobStore) -> World {
         .await
         .expect("artifact");
 
+    let public_token = "fixture-public-link-token-0123456789abcdef".to_string();
+    let public_link = store
+        .create_public_link(&edit, &public_token, None, now)
+        .await
+        .expect("public link");
+
     World {
         realisation,
         artifact,
+        public_link,
+        public_token,
         school_a,
         school_b,
         class_a,
@@ -697,7 +708,10 @@ pub fn concrete_path(path: &str, world: &World) -> String {
     if !path.contains('{') {
         return path.to_string();
     }
-    let id = if path.starts_with("/students/") || path.starts_with("/api/v1/students/") {
+    let id = if path.starts_with("/students/")
+        || path.starts_with("/api/v1/students/")
+        || path.starts_with("/p/")
+    {
         world.user_id("student_owner").to_string()
     } else if path.starts_with("/classes/") {
         world.class_a.to_string()
@@ -719,7 +733,9 @@ pub fn concrete_path(path: &str, world: &World) -> String {
     let concrete = path
         .replace("{id}", &id)
         .replace("{rid}", &world.realisation.to_string())
-        .replace("{aid}", &world.artifact.to_string());
+        .replace("{aid}", &world.artifact.to_string())
+        .replace("{lid}", &world.public_link.to_string())
+        .replace("{token}", &world.public_token);
     assert!(
         !concrete.contains('{'),
         "route {path}: parameter other than {{id}}; add a rule to concrete_path in tests/web/support.rs"

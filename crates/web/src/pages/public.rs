@@ -1,0 +1,245 @@
+//! The portfolio the commission can always reach: a public read-only page behind a secret,
+//! revocable link, and an offline copy (a .zip of static pages and files that opens from a USB
+//! stick without a server).
+
+use super::anonymous_layout;
+use super::browse::path_id;
+use super::dossier::{load_dossier, serve_artifact, student_access};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::session::{Authenticated, now};
+use crate::templates::{PublicPortfolioPage, PublicRow, PublicSection, format_datetime};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use portfolio_domain::access::{StudentCap, through_public_link};
+use portfolio_domain::coverage::competencies_of;
+use portfolio_domain::dossier::Setting;
+use portfolio_framework::bts_sio_2019;
+use portfolio_store::{DossierSnapshot, SnapshotArtifact};
+use std::io::Write;
+
+/// The dossier as a reader holding `cap` sees it, as a snapshot (the handed-in one, or one taken
+/// now of the live dossier), with the date it was handed in.
+pub async fn visible_snapshot(
+    state: &AppState,
+    cap: &StudentCap,
+) -> AppResult<(DossierSnapshot, Option<i64>)> {
+    let view = load_dossier(state, cap).await?;
+    if let (true, Some(s)) = (view.frozen, &view.submission) {
+        return Ok((s.snapshot.clone(), Some(s.submitted_at)));
+    }
+    let profile = state.store.student_profile(cap).await?;
+    let e5 = state.store.e5_choice(cap).await?;
+    let submitted = view.submission.map(|s| s.submitted_at);
+    Ok((
+        DossierSnapshot::of(&profile, &view.records, e5, now()),
+        if view.frozen { submitted } else { None },
+    ))
+}
+
+/// The page model of a portfolio: the synthesis grouped by setting, then each réalisation.
+pub fn portfolio_page(
+    snapshot: DossierSnapshot,
+    token: &str,
+    handed_in: Option<i64>,
+    offline: bool,
+) -> PublicPortfolioPage {
+    let fw = bts_sio_2019();
+    let b1: Vec<(String, String)> = fw
+        .block("B1")
+        .map(|b| {
+            b.competencies
+                .iter()
+                .map(|c| (c.code.clone(), c.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut index = 0;
+    let sections = Setting::ALL
+        .iter()
+        .map(|setting| PublicSection {
+            banner: setting.banner(),
+            rows: snapshot
+                .realisations
+                .iter()
+                .filter(|r| r.input.setting == *setting)
+                .map(|r| {
+                    index += 1;
+                    let marks = competencies_of(fw, "B1", &r.input.skills);
+                    PublicRow {
+                        index,
+                        period: r.input.period.short(),
+                        marks: b1.iter().map(|(code, _)| marks.contains(code)).collect(),
+                        skills: r
+                            .input
+                            .skills
+                            .iter()
+                            .map(|code| {
+                                let label = fw
+                                    .skill(code)
+                                    .map(|s| s.skill.label.clone())
+                                    .unwrap_or_default();
+                                (code.clone(), label)
+                            })
+                            .collect(),
+                        modality: r.input.modality.label(),
+                        setting: r.input.setting.label(),
+                        r: r.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    PublicPortfolioPage {
+        layout: anonymous_layout(String::new()),
+        token: token.to_string(),
+        handed_in: handed_in.map(format_datetime),
+        sections,
+        b1,
+        offline,
+        snapshot,
+    }
+}
+
+/// The capability of a public link, or "not found": an unknown, revoked or expired link all get
+/// the same answer.
+async fn link_access(state: &AppState, token: &str) -> AppResult<StudentCap> {
+    if token.len() > 100 {
+        return Err(AppError::NotFound);
+    }
+    let facts = state.store.public_link_facts(token).await?;
+    facts
+        .and_then(|f| through_public_link(&f, now()))
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn portfolio(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let cap = link_access(&state, &token).await?;
+    let (snapshot, handed_in) = visible_snapshot(&state, &cap).await?;
+    let page = portfolio_page(snapshot, &token, handed_in, false);
+    let mut res = Html(page.render()?).into_response();
+    // The address is a secret: no search engine, no referrer.
+    res.headers_mut().insert(
+        "x-robots-tag",
+        HeaderValue::from_static("noindex, nofollow"),
+    );
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    Ok(res)
+}
+
+pub async fn artifact(
+    State(state): State<AppState>,
+    Path((token, aid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let cap = link_access(&state, &token).await?;
+    serve_artifact(&state, &cap, path_id(&aid)?).await
+}
+
+/// The file's path inside the offline copy: its id keeps names unique.
+pub fn offline_file_name(a: &SnapshotArtifact) -> String {
+    let safe: String = a
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("files/{}-{safe}", a.id)
+}
+
+/// `portfolio.zip`: `index.html`, `app.css` and `files/`, readable from a USB stick with no
+/// server and no network.
+pub async fn offline_copy(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let cap = student_access(&state, &ctx, &parts, &id).await?;
+    let (snapshot, handed_in) = visible_snapshot(&state, &cap).await?;
+    let mut files = Vec::new();
+    for a in snapshot
+        .realisations
+        .iter()
+        .flat_map(|r| r.artifacts.iter())
+    {
+        if let Some(key) = &a.storage_key {
+            files.push((offline_file_name(a), state.blobs.get(key).await?));
+        }
+    }
+    let name = format!(
+        "portfolio-{}-{}.zip",
+        ascii_slug(&snapshot.candidate.last_name),
+        ascii_slug(&snapshot.candidate.first_name)
+    );
+    let html = portfolio_page(snapshot, "", handed_in, true).render()?;
+    // Pages of the site link the stylesheet from the server's root; the copy carries its own.
+    let html = html
+        .replace("href=\"/static/app.css\"", "href=\"app.css\"")
+        .replace("href=\"/\"", "href=\"index.html\"");
+    let bytes = tokio::task::spawn_blocking(move || build_zip(&html, &files))
+        .await
+        .map_err(|e| {
+            AppError::Internal(anyhow::anyhow!("création de l’archive interrompue : {e}"))
+        })??;
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+fn build_zip(html: &str, files: &[(String, Vec<u8>)]) -> AppResult<Vec<u8>> {
+    let zip_err = |e: zip::result::ZipError| {
+        AppError::Internal(anyhow::Error::new(e).context("écriture de l’archive du portfolio"))
+    };
+    let io_err = |e: std::io::Error| {
+        AppError::Internal(anyhow::Error::new(e).context("écriture de l’archive du portfolio"))
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("index.html", options).map_err(zip_err)?;
+    zip.write_all(html.as_bytes()).map_err(io_err)?;
+    zip.start_file("app.css", options).map_err(zip_err)?;
+    zip.write_all(include_str!("../../static/app.css").as_bytes())
+        .map_err(io_err)?;
+    for (path, bytes) in files {
+        zip.start_file(path.as_str(), options).map_err(zip_err)?;
+        zip.write_all(bytes).map_err(io_err)?;
+    }
+    Ok(zip.finish().map_err(zip_err)?.into_inner())
+}
+
+fn ascii_slug(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            _ => '-',
+        })
+        .collect()
+}
