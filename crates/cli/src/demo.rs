@@ -3,7 +3,9 @@
 
 use crate::options::{self, DemoArgs, Global};
 use anyhow::{Context, Result};
+use portfolio_domain::access::Actor;
 use portfolio_domain::input::Email;
+use portfolio_domain::realisation::RealisationForm;
 use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
@@ -251,6 +253,165 @@ pub async fn seed(store: &DynStore) -> Result<()> {
         )
         .await?;
 
+    // Réalisations of two students, entered as a student would: through the form's checks and
+    // the capability the access policy gives the owner of a dossier.
+    demo_realisations(
+        store,
+        sisr_students[0],
+        sisr,
+        Track::Sisr,
+        SISR_REALISATIONS,
+    )
+    .await?;
+    demo_realisations(
+        store,
+        slam_students[1],
+        slam,
+        Track::Slam,
+        SLAM_REALISATIONS,
+    )
+    .await?;
+    Ok(())
+}
+
+/// (title, start, end, setting, organisation, skills, link)
+type DemoRealisation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Option<(&'static str, &'static str)>,
+);
+
+const SISR_REALISATIONS: &[DemoRealisation] = &[
+    (
+        "Inventaire du parc avec GLPI et OCS Inventory",
+        "2025-09-15",
+        "2025-10-10",
+        "training",
+        "Lycée polyvalent Jean Monnet",
+        &["B1.1.1", "B1.1.2", "B1.2.1", "B1.2.2", "B1.4.1", "B1.4.2"],
+        Some((
+            "Procédure d’installation",
+            "https://git.demo.portfolio-sio.fr/lmartin/glpi",
+        )),
+    ),
+    (
+        "Sauvegarde automatisée des serveurs de la mairie",
+        "2026-05-18",
+        "2026-06-19",
+        "workplace_first_year",
+        "Mairie de Hérouville",
+        &[
+            "B1.1.4",
+            "B1.1.5",
+            "B1.5.1",
+            "B1.5.2",
+            "B2-SISR.1.1",
+            "B2-SISR.1.4",
+        ],
+        None,
+    ),
+    (
+        "Mise en place d’une supervision réseau (Zabbix)",
+        "2026-11-02",
+        "2026-12-11",
+        "training",
+        "Lycée polyvalent Jean Monnet",
+        &["B1.3.2", "B1.6.2", "B2-SISR.3.1", "B2-SISR.3.2"],
+        None,
+    ),
+];
+
+const SLAM_REALISATIONS: &[DemoRealisation] = &[
+    (
+        "Application de gestion des stages (Symfony)",
+        "2025-11-03",
+        "2026-01-30",
+        "training",
+        "Lycée polyvalent Jean Monnet",
+        &[
+            "B1.4.1",
+            "B1.4.2",
+            "B1.4.3",
+            "B2-SLAM.1.1",
+            "B2-SLAM.1.3",
+            "B2-SLAM.3.1",
+            "B2-SLAM.3.3",
+        ],
+        Some((
+            "Dépôt du code",
+            "https://git.demo.portfolio-sio.fr/jbertrand/stages",
+        )),
+    ),
+    (
+        "Correctifs et évolutions d’un site de réservation",
+        "2026-05-18",
+        "2026-06-26",
+        "workplace_first_year",
+        "Agence Normandie Web",
+        &["B1.3.3", "B1.5.1", "B2-SLAM.2.1", "B2-SLAM.2.3"],
+        None,
+    ),
+];
+
+async fn demo_realisations(
+    store: &DynStore,
+    student_id: i64,
+    class_id: i64,
+    track: Track,
+    list: &[DemoRealisation],
+) -> Result<()> {
+    let facts = store
+        .student_facts(student_id)
+        .await?
+        .context("élève de démonstration introuvable")?;
+    let edit = Actor::new(student_id, vec![Grant::new(Role::Student, Some(class_id))?])
+        .student(&facts)
+        .and_then(|c| c.edit())
+        .context("le dossier de démonstration n’est pas modifiable par son titulaire")?;
+    for (title, start, end, setting, organisation, skills, link) in list {
+        let form = RealisationForm {
+            title: (*title).into(),
+            start_date: (*start).into(),
+            end_date: (*end).into(),
+            setting: (*setting).into(),
+            organisation: (*organisation).into(),
+            modality: "solo".into(),
+            skills: skills.iter().map(|s| s.to_string()).collect(),
+            ..RealisationForm::default()
+        };
+        let input = form
+            .parse(portfolio_framework::bts_sio_2019(), track)
+            .map_err(|errors| {
+                let list: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+                anyhow::anyhow!(
+                    "réalisation de démonstration « {title} » refusée : {}",
+                    list.join(" ; ")
+                )
+            })?;
+        let id = store.create_realisation(&edit, &input, now()).await?;
+        if let Some((name, url)) = link {
+            store
+                .add_artifact(
+                    &edit,
+                    id,
+                    &portfolio_store::NewArtifact {
+                        kind: portfolio_store::ArtifactKind::Link,
+                        name: (*name).into(),
+                        url: Some(portfolio_domain::artifact::check_link(url)?),
+                        storage_key: None,
+                        content_type: None,
+                        size_bytes: 0,
+                    },
+                    portfolio_domain::artifact::QUOTA_BYTES,
+                    now(),
+                )
+                .await?;
+        }
+    }
     Ok(())
 }
 
@@ -266,22 +427,36 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Result<()> {
     options::ensure_writable_dir(&global.data_dir)?;
     let path = global.data_dir.join("demo.sqlite");
     if !path.exists() {
-        // Seed into a side file and rename it: an interrupted seed never leaves half a demo.
+        // Seed into a side file, then copy it whole with VACUUM INTO (a copy made of what is
+        // committed, WAL included) under a temporary name renamed at the end: an interrupted
+        // seed never leaves half a demo.
         let partial = global.data_dir.join("demo.sqlite.partial");
-        for suffix in ["", "-wal", "-shm"] {
-            let p = format!("{}{suffix}", partial.display());
-            if std::path::Path::new(&p).exists() {
-                std::fs::remove_file(&p).with_context(|| format!("suppression de {p}"))?;
+        let copy = global.data_dir.join("demo.sqlite.copy");
+        let remove_side_files = || -> Result<()> {
+            for base in [&partial, &copy] {
+                for suffix in ["", "-wal", "-shm"] {
+                    let p = format!("{}{suffix}", base.display());
+                    if std::path::Path::new(&p).exists() {
+                        std::fs::remove_file(&p).with_context(|| format!("suppression de {p}"))?;
+                    }
+                }
             }
-        }
+            Ok(())
+        };
+        remove_side_files()?;
         let url = global.sqlite_url("demo.sqlite.partial")?;
         let store = options::open_store(&url).await?;
         seed(&store)
             .await
             .context("création des données de démonstration")?;
+        store
+            .backup(&copy)
+            .await
+            .context("copie de la base de démonstration")?;
         store.close().await;
-        std::fs::rename(&partial, &path)
-            .with_context(|| format!("renommage de {} en {}", partial.display(), path.display()))?;
+        std::fs::rename(&copy, &path)
+            .with_context(|| format!("renommage de {} en {}", copy.display(), path.display()))?;
+        remove_side_files()?;
         println!("Base de démonstration créée : {}", path.display());
     } else {
         println!("Base de démonstration réutilisée : {}", path.display());

@@ -362,7 +362,8 @@ fn the_demo_database_is_prepared_once_and_reused() {
     let classes = stdout(&o);
     assert!(
         classes.contains("BTS SIO 2 SISR") && classes.contains("BTS SIO 2 SLAM"),
-        "{classes}"
+        "{classes}{}",
+        stderr(&o)
     );
     assert_eq!(classes.matches("15 étudiant(s)").count(), 2, "{classes}");
     let o = run(&["--data-dir", tmp.str(), "demo", "--prepare-only"]);
