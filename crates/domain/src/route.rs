@@ -37,6 +37,21 @@ impl Route {
         }
     }
 
+    /// The column of the règlement d'examen (Annexe II.C) a candidate of this route falls in,
+    /// for an establishment that is public or under contract and habilitated (the case of the
+    /// schools Portfolio SIO serves until an establishment records otherwise): school and
+    /// apprenticeship in the first column, continuing education too (public habilitated
+    /// establishments), distance learning and professional experience in the last one.
+    pub fn exam_route_group(self) -> portfolio_framework::RouteGroup {
+        use portfolio_framework::RouteGroup;
+        match self {
+            Route::School | Route::Apprenticeship | Route::ContinuingEducation => {
+                RouteGroup::Habilitated
+            }
+            Route::ProfessionalExperience | Route::Distance => RouteGroup::NotHabilitated,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Route::School => "Voie scolaire",

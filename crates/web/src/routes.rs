@@ -4,7 +4,9 @@
 //! the access test (`tests/web.rs`) walks the same list against the committed expected table
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
-use crate::pages::{account, admin, api, assets, auth, browse, dashboard, dossier, public};
+use crate::pages::{
+    account, admin, api, assets, auth, browse, dashboard, documents, dossier, public,
+};
 use crate::{AppState, security, session};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,6 +38,8 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/students/{id}/public-links", post(dossier::create_public_link)),
         (Method::POST, "/students/{id}/public-links/{lid}/revoke", post(dossier::revoke_public_link)),
         (Method::GET, "/students/{id}/portfolio.zip", get(public::offline_copy)),
+        (Method::GET, "/students/{id}/synthesis.pdf", get(documents::synthesis_pdf)),
+        (Method::GET, "/students/{id}/e5/{n}/sheet.pdf", get(documents::e5_sheet_pdf)),
         (Method::GET, "/p/{token}", get(public::portfolio)),
         (Method::GET, "/p/{token}/artifacts/{aid}", get(public::artifact)),
         (Method::POST, "/students/{id}/e5", post(dossier::choose_e5)),

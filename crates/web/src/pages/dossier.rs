@@ -214,7 +214,7 @@ pub async fn student(
 }
 
 /// `https://host` of the site, for links read outside it.
-fn site_url(state: &AppState, parts: &Parts) -> String {
+pub fn site_url(state: &AppState, parts: &Parts) -> String {
     if let Some(url) = &state.config.public_url {
         return url.trim_end_matches('/').to_string();
     }

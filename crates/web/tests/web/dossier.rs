@@ -174,6 +174,25 @@ async fn a_student_records_realisations_and_the_coverage_follows() {
         .await;
     assert!(page.body.contains("value=\"B1.5.2\" checked"));
     assert!(!page.body.contains("value=\"B1.6.1\" checked"));
+    // The documents: the tableau de synthèse, and the two E5 fiches once the pair is chosen.
+    let pdf = student.get(&format!("{base}/synthesis.pdf")).await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert!(
+        pdf.header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment;"))
+    );
+    for n in [1, 2] {
+        let pdf = student.get(&format!("{base}/e5/{n}/sheet.pdf")).await;
+        assert_eq!(pdf.status, 200, "fiche {n}: {}", pdf.body);
+        assert!(pdf.body.starts_with("%PDF-"));
+    }
+    assert_eq!(
+        student.get(&format!("{base}/e5/3/sheet.pdf")).await.status,
+        404
+    );
+
     let page = student.get(&base).await;
     assert!(page.body.contains("Déploiement d’un service (v2)"));
     assert!(

@@ -735,7 +735,8 @@ pub fn concrete_path(path: &str, world: &World) -> String {
         .replace("{rid}", &world.realisation.to_string())
         .replace("{aid}", &world.artifact.to_string())
         .replace("{lid}", &world.public_link.to_string())
-        .replace("{token}", &world.public_token);
+        .replace("{token}", &world.public_token)
+        .replace("{n}", "1");
     assert!(
         !concrete.contains('{'),
         "route {path}: parameter other than {{id}}; add a rule to concrete_path in tests/web/support.rs"
