@@ -142,6 +142,16 @@ pub trait DossierStore: Send + Sync {
     /// Removes the réalisation with its artifacts, comments and E5 choice; its files are queued
     /// for deletion in the same transaction (see [`DossierStore::pending_blob_deletions`]).
     async fn delete_realisation(&self, cap: &DossierEditCap, id: i64, now: i64) -> Result<()>;
+    /// Creates many réalisations with their artifacts (and the E5 pair, as indices into
+    /// `items`) in one transaction: all of them or none. Returns their ids in order.
+    async fn import_realisations(
+        &self,
+        cap: &DossierEditCap,
+        items: &[(RealisationInput, Vec<NewArtifact>)],
+        e5: Option<(usize, usize)>,
+        quota_bytes: i64,
+        now: i64,
+    ) -> Result<Vec<i64>>;
     /// The student's réalisations, by start date, with skills, technology and artifacts (four
     /// queries whatever their number).
     async fn realisations(&self, cap: &StudentCap) -> Result<Vec<RealisationRecord>>;

@@ -331,6 +331,107 @@ macro_rules! dossier_store {
                     Ok(())
                 }
 
+                async fn import_realisations(
+                    &self,
+                    cap: &DossierEditCap,
+                    items: &[(RealisationInput, Vec<NewArtifact>)],
+                    e5: Option<(usize, usize)>,
+                    quota_bytes: i64,
+                    now: i64,
+                ) -> Result<Vec<i64>> {
+                    let mut tx = self.begin_write().await?;
+                    let used: i64 = sqlx::query_scalar(
+                        "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM artifacts WHERE student_id = $1",
+                    )
+                    .bind(cap.student_id())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let adding: i64 = items
+                        .iter()
+                        .flat_map(|(_, a)| a.iter())
+                        .map(|a| a.size_bytes)
+                        .sum();
+                    if used + adding > quota_bytes {
+                        return Err(StoreError::Invalid(format!(
+                            "espace de stockage insuffisant pour ces fichiers : {} Mo utilisés, {} Mo à ajouter, {} Mo au plus",
+                            (used + 999_999) / 1_000_000,
+                            (adding + 999_999) / 1_000_000,
+                            quota_bytes / 1_000_000
+                        )));
+                    }
+                    let mut ids = Vec::with_capacity(items.len());
+                    for (input, artifacts) in items {
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO realisations (student_id, title, description, start_date, end_date, setting, \
+                             organisation, modality, personal_contribution, resources_provided, expected_results, \
+                             tech_other, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+                        )
+                        .bind(cap.student_id())
+                        .bind(&input.title)
+                        .bind(&input.description)
+                        .bind(date_to_sql(input.period.start()))
+                        .bind(date_to_sql(input.period.end()))
+                        .bind(input.setting.as_str())
+                        .bind(&input.organisation)
+                        .bind(input.modality.as_str())
+                        .bind(&input.personal_contribution)
+                        .bind(&input.resources_provided)
+                        .bind(&input.expected_results)
+                        .bind(&input.tech_other)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err("la réalisation"))?;
+                        write_tags(&mut tx, id, input).await?;
+                        for a in artifacts {
+                            sqlx::query(
+                                "INSERT INTO artifacts (realisation_id, student_id, kind, name, url, storage_key, \
+                                 content_type, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                            )
+                            .bind(id)
+                            .bind(cap.student_id())
+                            .bind(match a.kind {
+                                ArtifactKind::File => "file",
+                                ArtifactKind::Link => "link",
+                            })
+                            .bind(&a.name)
+                            .bind(&a.url)
+                            .bind(&a.storage_key)
+                            .bind(&a.content_type)
+                            .bind(a.size_bytes)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_err("la production"))?;
+                        }
+                        ids.push(id);
+                    }
+                    if let Some((a, b)) = e5 {
+                        let (Some(first), Some(second)) = (ids.get(a), ids.get(b)) else {
+                            return Err(StoreError::Invalid(
+                                "le choix des réalisations E5 désigne une réalisation absente".into(),
+                            ));
+                        };
+                        if first == second {
+                            return Err(StoreError::Invalid(
+                                "le choix des réalisations E5 désigne deux fois la même réalisation".into(),
+                            ));
+                        }
+                        sqlx::query(
+                            "INSERT INTO e5_choices (student_id, first_id, second_id) VALUES ($1, $2, $3) \
+                             ON CONFLICT (student_id) DO UPDATE SET first_id = excluded.first_id, second_id = excluded.second_id",
+                        )
+                        .bind(cap.student_id())
+                        .bind(first)
+                        .bind(second)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(ids)
+                }
+
                 async fn realisations(&self, cap: &StudentCap) -> Result<Vec<RealisationRecord>> {
                     self.load_realisations(cap.student_id(), None).await
                 }

@@ -608,3 +608,61 @@ async fn public_links_are_listed_revoked_and_resolved_by_token() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_import_creates_everything_or_nothing() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit) = own(&store, &w, w.owner).await;
+        let link = NewArtifact {
+            kind: ArtifactKind::Link,
+            name: "Dépôt".into(),
+            url: Some("https://git.example.fr/a".into()),
+            storage_key: None,
+            content_type: None,
+            size_bytes: 0,
+        };
+        let items = vec![
+            (
+                input("A", date!(2025 - 09 - 01), &["B1.1.1"]),
+                vec![link.clone()],
+            ),
+            (
+                input("B", date!(2025 - 10 - 01), &["B2-SISR.1.1"]),
+                vec![file("b.pdf", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 10)],
+            ),
+        ];
+        // Over quota: nothing is written.
+        assert!(matches!(
+            store
+                .import_realisations(&edit, &items, Some((0, 1)), 5, 1)
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(store.realisations(&read).await.expect("none").is_empty());
+        // A bad E5 index: nothing is written either.
+        assert!(matches!(
+            store
+                .import_realisations(&edit, &items, Some((0, 7)), 1_000, 1)
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(store.realisations(&read).await.expect("none").is_empty());
+        let created = store
+            .import_realisations(&edit, &items, Some((1, 0)), 1_000, 2)
+            .await
+            .expect("import");
+        let got = store.realisations(&read).await.expect("all");
+        assert_eq!(ids(&got, |r| r.id), created);
+        assert_eq!(got[0].input, items[0].0);
+        assert_eq!(
+            got[1].artifacts[0].storage_key.as_deref(),
+            Some("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+        );
+        assert_eq!(
+            store.e5_choice(&read).await.expect("e5"),
+            Some((created[1], created[0]))
+        );
+    })
+    .await;
+}
