@@ -5,7 +5,7 @@
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
 use crate::pages::{
-    account, admin, api, assets, auth, browse, dashboard, documents, dossier, public,
+    account, admin, api, assets, auth, browse, dashboard, documents, dossier, portable, public,
 };
 use crate::{AppState, security, session};
 use axum::Router;
@@ -39,6 +39,8 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/students/{id}/public-links/{lid}/revoke", post(dossier::revoke_public_link)),
         (Method::GET, "/students/{id}/portfolio.zip", get(public::offline_copy)),
         (Method::GET, "/students/{id}/synthesis.pdf", get(documents::synthesis_pdf)),
+        (Method::GET, "/students/{id}/export.zip", get(portable::export)),
+        (Method::POST, "/students/{id}/import", post(portable::import).layer(DefaultBodyLimit::max(portable::IMPORT_LIMIT))),
         (Method::GET, "/students/{id}/e5/{n}/sheet.pdf", get(documents::e5_sheet_pdf)),
         (Method::GET, "/p/{token}", get(public::portfolio)),
         (Method::GET, "/p/{token}/artifacts/{aid}", get(public::artifact)),

@@ -96,10 +96,12 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         return AppError::Csrf.into_response();
     }
     // Uploads are read whole here (they are bounded by the upload limit) to find their token.
-    let limit = if is_multipart {
-        crate::routes::UPLOAD_LIMIT
-    } else {
+    let limit = if !is_multipart {
         MAX_FORM_BYTES
+    } else if parts_path_is_import(req.uri().path()) {
+        crate::pages::portable::IMPORT_LIMIT
+    } else {
+        crate::routes::UPLOAD_LIMIT
     };
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, limit).await {
@@ -126,6 +128,11 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The import of a whole dossier is the one form allowed a body as large as the storage quota.
+fn parts_path_is_import(path: &str) -> bool {
+    path.starts_with("/students/") && path.ends_with("/import")
 }
 
 /// The text of field `name` of a multipart body.

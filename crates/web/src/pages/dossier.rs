@@ -391,6 +391,9 @@ fn dossier_notice(done: Option<&str>) -> Option<Notice> {
         }
         "link_created" => "Lien public créé.",
         "link_revoked" => "Lien révoqué : il ne donne plus accès au portfolio.",
+        "imported" => {
+            "Dossier importé : ses réalisations et leurs productions sont ajoutées aux vôtres."
+        }
         _ => return notice(done),
     };
     Some(Notice {
@@ -926,7 +929,7 @@ pub async fn upload_file(
 }
 
 /// 32 hexadecimal characters from the CSPRNG: the only names files get on disk.
-fn storage_key() -> String {
+pub fn storage_key() -> String {
     let raw = random_token(24);
     let digest = crate::session::hash_token(&raw);
     digest[..32].to_string()

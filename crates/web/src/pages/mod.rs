@@ -10,6 +10,7 @@ pub mod browse;
 pub mod dashboard;
 pub mod documents;
 pub mod dossier;
+pub mod portable;
 pub mod public;
 
 use crate::error::AppError;

@@ -737,3 +737,200 @@ async fn the_offline_copy_holds_the_pages_and_the_files() {
     assert!(html.contains("href=\"app.css\"") && !html.contains("/static/"));
     let _ = student.get("/dashboard").await;
 }
+
+#[tokio::test]
+async fn a_dossier_exported_and_imported_elsewhere_comes_back_exactly() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let mut student = server.login("student_owner").await;
+    let base = format!("/students/{owner}");
+    // A second réalisation with a link, and the E5 pair.
+    let page = student
+        .post(
+            &format!("{base}/realisations"),
+            &fields("Supervision", &["B1.2.1", "B2-SISR.2.1", "B2-SISR.3.1"]),
+        )
+        .await;
+    let second = realisation_id(&page);
+    student
+        .post(
+            &format!("{base}/realisations/{second}/links"),
+            &[("name", "Démo"), ("url", "https://demo.example.fr/")],
+        )
+        .await;
+    let first = server.world.realisation.to_string();
+    student
+        .post(
+            &format!("{base}/e5"),
+            &[("first", &first), ("second", &second.to_string())],
+        )
+        .await;
+
+    let export = |c: &Client, path: String| {
+        let cookie = c
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let url = format!("{}{path}", server.base);
+        async move {
+            let res = reqwest::Client::new()
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("export");
+            assert_eq!(res.status().as_u16(), 200);
+            res.bytes().await.expect("bytes").to_vec()
+        }
+    };
+    let zip_a = export(&student, format!("{base}/export.zip")).await;
+    // Only the student exports their dossier.
+    let mut teacher = server.login("teacher_own").await;
+    assert_eq!(teacher.get(&format!("{base}/export.zip")).await.status, 403);
+
+    // A SLAM student cannot take SISR skills: nothing is imported, every problem is named.
+    let other = server.world.user_id("student_other");
+    let mut slam = server.login("student_other").await;
+    let page = slam
+        .post_multipart(
+            &format!("/students/{other}/import"),
+            &[],
+            ("file", "dossier.zip", &zip_a),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("rien n’a été importé"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("n’appartient pas aux blocs de l’option SLAM")
+    );
+    let page = slam.get(&format!("/students/{other}")).await;
+    assert!(page.body.contains("0 réalisation(s)"), "{}", page.body);
+
+    // A new SISR student imports it: the export of their dossier is the same dossier.
+    let newcomer = new_student(&server, "student_new", server.world.class_a).await;
+    let mut new = server.login("student_new").await;
+    let page = new
+        .post_multipart(
+            &format!("/students/{newcomer}/import"),
+            &[],
+            ("file", "dossier.zip", &zip_a),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let zip_b = export(&new, format!("/students/{newcomer}/export.zip")).await;
+    let (a, files_a) = unzip(&zip_a);
+    let (b, files_b) = unzip(&zip_b);
+    assert_eq!(normalise(&a), normalise(&b));
+    let mut fa: Vec<Vec<u8>> = files_a.into_values().collect();
+    let mut fb: Vec<Vec<u8>> = files_b.into_values().collect();
+    fa.sort();
+    fb.sort();
+    assert_eq!(fa, fb, "the files come back byte for byte");
+
+    // Hostile input is refused with a message, and nothing is saved.
+    let page = new
+        .post_multipart(
+            &format!("/students/{newcomer}/import"),
+            &[],
+            ("file", "x.zip", b"PK\x03\x04garbage"),
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("archive .zip illisible"),
+        "{}",
+        page.body
+    );
+    let page = new
+        .post_multipart(
+            &format!("/students/{newcomer}/import"),
+            &[],
+            ("file", "x.txt", b"hello"),
+        )
+        .await;
+    assert!(page.body.contains("n’est pas un dossier exporté"));
+}
+
+async fn new_student(server: &TestServer, name: &str, class_id: i64) -> i64 {
+    let id = server
+        .store
+        .create_user(&portfolio_store::NewUser {
+            email: email(name),
+            first_name: "Nina".into(),
+            last_name: "Nouvelle".into(),
+            password_hash: Some(password_hash()),
+            created_at: 0,
+        })
+        .await
+        .expect("user");
+    server
+        .store
+        .enroll_student(
+            id,
+            &portfolio_store::Enrolment {
+                class_id,
+                route: portfolio_domain::route::Route::School,
+                candidate_number: None,
+            },
+        )
+        .await
+        .expect("enrol");
+    id
+}
+
+fn unzip(
+    bytes: &[u8],
+) -> (
+    serde_json::Value,
+    std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut json = serde_json::Value::Null;
+    let mut files = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).expect("entry");
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut buf).expect("read");
+        if f.name() == "dossier.json" {
+            json = serde_json::from_slice(&buf).expect("json");
+        } else {
+            files.insert(f.name().to_string(), buf);
+        }
+    }
+    (json, files)
+}
+
+/// The dossier without what depends on where and when it lives: ids, keys, dates of the copy,
+/// the candidate (another person), the teachers' review.
+fn normalise(v: &serde_json::Value) -> serde_json::Value {
+    let mut v = v.clone();
+    let ids: Vec<i64> = v["realisations"]
+        .as_array()
+        .map(|rs| rs.iter().filter_map(|r| r["id"].as_i64()).collect())
+        .unwrap_or_default();
+    if let Some(e5) = v["e5"].as_array_mut() {
+        for x in e5.iter_mut() {
+            let pos = ids.iter().position(|i| Some(*i) == x.as_i64());
+            *x = serde_json::json!(pos);
+        }
+    }
+    for key in ["taken_at", "candidate"] {
+        v[key] = serde_json::Value::Null;
+    }
+    if let Some(rs) = v["realisations"].as_array_mut() {
+        for r in rs {
+            r["id"] = serde_json::Value::Null;
+            r["review_status"] = serde_json::Value::Null;
+            if let Some(arts) = r["artifacts"].as_array_mut() {
+                for a in arts {
+                    a["id"] = serde_json::Value::Null;
+                    a["storage_key"] = serde_json::json!(a["storage_key"].is_string());
+                }
+            }
+        }
+    }
+    v
+}

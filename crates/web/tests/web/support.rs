@@ -109,7 +109,7 @@ pub fn email(name: &str) -> String {
 }
 
 /// One Argon2 hash of [`PASSWORD`], shared by every account of every test server.
-fn password_hash() -> String {
+pub fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| portfolio_web::password::hash_blocking(PASSWORD).expect("hash"))
         .clone()
