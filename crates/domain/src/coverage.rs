@@ -1,7 +1,8 @@
 //! Which competencies and skills of a block the réalisations cover, and what remains.
 //!
-//! A réalisation is tagged with skills (`B1.1.5`); a competency is covered by a réalisation when
-//! the réalisation mobilises at least one of its skills. E4 (Bloc 1) asks that the dossier cover
+//! A réalisation is tagged with skills (`B1.1.5`), or with a competency as a whole (`B1.1`, as the
+//! tableau de synthèse records it); a competency is covered by a réalisation when the réalisation
+//! mobilises the competency or at least one of its skills. E4 (Bloc 1) asks that the dossier cover
 //! every competency of the block; E5 rests on two réalisations that together cover every
 //! competency of the option's Bloc 2.
 
@@ -99,7 +100,7 @@ pub fn block_coverage(
                 .collect();
             let realisations = realisations
                 .iter()
-                .filter(|r| c.skills.iter().any(|s| r.skills.contains(&s.code)))
+                .filter(|r| mobilises(c, &r.skills))
                 .map(|r| r.id)
                 .collect();
             CompetencyCoverage {
@@ -115,6 +116,11 @@ pub fn block_coverage(
         title: b.title.clone(),
         competencies,
     })
+}
+
+/// Whether tags name the competency or one of its skills.
+fn mobilises(c: &portfolio_framework::Competency, tags: &BTreeSet<String>) -> bool {
+    tags.contains(&c.code) || c.skills.iter().any(|s| tags.contains(&s.code))
 }
 
 /// The Bloc 2 block code of an option.
@@ -147,7 +153,7 @@ pub fn competencies_of(fw: &Framework, block: &str, skills: &BTreeSet<String>) -
         .map(|b| {
             b.competencies
                 .iter()
-                .filter(|c| c.skills.iter().any(|s| skills.contains(&s.code)))
+                .filter(|c| mobilises(c, skills))
                 .map(|c| c.code.clone())
                 .collect()
         })
@@ -219,6 +225,25 @@ mod tests {
                 .expect("B2")
                 .is_complete()
         );
+    }
+
+    #[test]
+    fn a_competency_tagged_as_a_whole_is_covered_without_any_skill() {
+        let fw = bts_sio_2019();
+        let rs = [tagged(1, &["B1.3"])];
+        let cov = block_coverage(fw, "B1", Track::Sisr, &rs).expect("B1");
+        assert!(cov.mobilises(1, "B1.3"));
+        // Its skills stay to be named.
+        assert!(
+            cov.competencies[2]
+                .skills
+                .iter()
+                .all(|s| s.realisations.is_empty())
+        );
+        let marks: Vec<String> = competencies_of(fw, "B1", &rs[0].skills)
+            .into_iter()
+            .collect();
+        assert_eq!(marks, ["B1.3"]);
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub struct RealisationInput {
     /// Codes of Annexe II.E items (`TE-1.1.2`).
     pub tech_items: BTreeSet<String>,
     pub tech_other: String,
-    /// Skill codes (`B1.1.5`).
+    /// Skill codes (`B1.1.5`), or a competency code (`B1.1`) when only the competency is known.
     pub skills: BTreeSet<String>,
 }
 
@@ -234,11 +234,14 @@ impl RealisationForm {
                 ));
             }
         }
+        // Skills, and competencies themselves: a réalisation imported from a tableau de synthèse
+        // knows only which competency it mobilises, until the student names the skills.
         let allowed_skills: BTreeSet<&str> = fw
             .blocks_for(track)
             .flat_map(|b| b.competencies.into_iter())
-            .flat_map(|c| c.skills.iter())
-            .map(|s| s.code.as_str())
+            .flat_map(|c| {
+                std::iter::once(c.code.as_str()).chain(c.skills.iter().map(|s| s.code.as_str()))
+            })
             .collect();
         let mut skills = BTreeSet::new();
         for code in self

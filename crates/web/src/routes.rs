@@ -39,6 +39,8 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/students/{id}/public-links/{lid}/revoke", post(dossier::revoke_public_link)),
         (Method::GET, "/students/{id}/portfolio.zip", get(public::offline_copy)),
         (Method::GET, "/students/{id}/synthesis.pdf", get(documents::synthesis_pdf)),
+        (Method::GET, "/students/{id}/synthesis.xlsx", get(documents::synthesis_xlsx)),
+        (Method::POST, "/students/{id}/synthesis-import", post(documents::import_synthesis).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
         (Method::GET, "/students/{id}/export.zip", get(portable::export)),
         (Method::POST, "/students/{id}/import", post(portable::import).layer(DefaultBodyLimit::max(portable::IMPORT_LIMIT))),
         (Method::GET, "/students/{id}/e5/{n}/sheet.pdf", get(documents::e5_sheet_pdf)),

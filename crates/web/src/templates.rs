@@ -203,6 +203,8 @@ pub struct CompetencyChoice {
     pub code: String,
     pub label: String,
     pub skills: Vec<Check>,
+    /// The réalisation names the competency as a whole (imported from a tableau de synthèse).
+    pub tagged_whole: bool,
 }
 
 pub struct BlockChoice {
@@ -471,4 +473,25 @@ pub fn grant_text(g: &Grant) -> String {
         Some(id) => format!("{} (n° {id})", g.role.label()),
         None => g.role.label().to_string(),
     }
+}
+
+#[derive(Template)]
+#[template(path = "pages/synthesis_import.html")]
+pub struct SynthesisImportPage {
+    pub layout: Layout,
+    pub student_id: i64,
+    /// Whether the réalisations were created.
+    pub saved: bool,
+    pub summary: String,
+    pub problems: Vec<String>,
+    pub notes: Vec<String>,
+    pub rows: Vec<ImportRowLine>,
+}
+
+pub struct ImportRowLine {
+    pub row: u32,
+    pub title: String,
+    pub read: Vec<String>,
+    pub problems: Vec<String>,
+    pub blocking: bool,
 }

@@ -6,6 +6,7 @@ use super::public::visible_snapshot;
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::session::{Authenticated, now};
+use crate::templates::{ImportRowLine, SynthesisImportPage};
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -209,6 +210,168 @@ pub fn e5_sheet(s: &DossierSnapshot, number: u8) -> AppResult<RealisationSheet> 
         description: r.input.description.clone(),
         productions: r.artifacts.iter().map(|a| a.name.clone()).collect(),
     })
+}
+
+// ---- The tableau de synthèse as .xlsx, and its import ------------------------------------
+
+pub async fn synthesis_xlsx(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let cap = student_access(&state, &ctx, &parts, &id).await?;
+    let (snapshot, _) = visible_snapshot(&state, &cap).await?;
+    let table = synthesis_table(&snapshot, portfolio_url(&state, &cap, &parts).await?);
+    let bytes = blocking(move || {
+        portfolio_documents::synthesis_xlsx(&table)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("génération du .xlsx")))
+    })
+    .await?;
+    Ok(attachment(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("tableau-de-synthese-{}.xlsx", cap.student_id()),
+    ))
+}
+
+/// Imports a tableau de synthèse as students fill it: every row becomes a réalisation, or
+/// nothing is saved and the page says, row by row, what to correct.
+pub async fn import_synthesis(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> AppResult<Response> {
+    use axum::extract::FromRequest;
+    let cap = student_access(&state, &ctx, &parts, &id).await?;
+    let Some(edit) = cap.edit() else {
+        return Err(crate::session::deny(
+            &state,
+            &ctx,
+            parts.uri.path(),
+            crate::session::client_ip(&parts),
+        )
+        .await);
+    };
+    let multipart = axum::extract::Multipart::from_request(request, &state)
+        .await
+        .map_err(|_| {
+            AppError::bad_input(
+                "file",
+                "choisissez le fichier .xlsx du tableau puis renvoyez le formulaire",
+            )
+        })?;
+    let bytes = super::dossier::read_upload(multipart).await?.1;
+    let imported = blocking(move || {
+        portfolio_documents::import_synthesis_xlsx(&bytes)
+            .map_err(|e| AppError::bad_input("file", e.to_string()))
+    })
+    .await?;
+    let track = state.store.student_profile(&cap).await?.student.track;
+    let lines: Vec<ImportRowLine> = imported
+        .rows
+        .iter()
+        .map(|r| ImportRowLine {
+            row: r.row,
+            title: r.title.clone().unwrap_or_default(),
+            read: r.report.read.clone(),
+            problems: r
+                .report
+                .problems
+                .iter()
+                .map(|p| p.message.clone())
+                .collect(),
+            blocking: r.report.is_blocking(),
+        })
+        .collect();
+    let page = |saved: bool, summary: String, problems: Vec<String>| SynthesisImportPage {
+        layout: super::layout(&ctx),
+        student_id: cap.student_id(),
+        saved,
+        summary,
+        problems,
+        notes: imported.notes.clone(),
+        rows: lines
+            .iter()
+            .map(|l| ImportRowLine {
+                row: l.row,
+                title: l.title.clone(),
+                read: l.read.clone(),
+                problems: l.problems.clone(),
+                blocking: l.blocking,
+            })
+            .collect(),
+    };
+    let rows = match imported.synthesis_rows() {
+        Ok(rows) => rows,
+        Err(problems) => {
+            let p = page(
+                false,
+                "Rien n’a été importé : le tableau contient des lignes incomplètes. Corrigez-les dans le fichier puis importez-le à nouveau.".into(),
+                problems,
+            );
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, super::render(&p)?).into_response());
+        }
+    };
+    // Each row goes through the same checks as the form; the national table names competencies,
+    // not skills, nor the modality: the student completes them afterwards.
+    let mut items = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    for (row, line) in rows
+        .iter()
+        .zip(imported.rows.iter().filter(|r| r.is_usable()))
+    {
+        let form = portfolio_domain::realisation::RealisationForm {
+            title: row.title.clone(),
+            description: if row.artifacts.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "Documents et productions associés (tableau de synthèse) :\n{}",
+                    row.artifacts.join("\n")
+                )
+            },
+            start_date: portfolio_domain::realisation::iso(row.period.start()),
+            end_date: portfolio_domain::realisation::iso(row.period.end()),
+            setting: row.setting.as_str().into(),
+            modality: "solo".into(),
+            skills: row.competencies.iter().cloned().collect(),
+            ..Default::default()
+        };
+        match form.parse(bts_sio_2019(), track) {
+            Ok(input) => items.push((input, Vec::new())),
+            Err(errors) => {
+                for e in errors {
+                    problems.push(format!("ligne {} : {}", line.row, e.message));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        let p = page(false, "Rien n’a été importé.".into(), problems);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, super::render(&p)?).into_response());
+    }
+    let count = items.len();
+    state
+        .store
+        .import_realisations(
+            &edit,
+            &items,
+            None,
+            portfolio_domain::artifact::QUOTA_BYTES,
+            now(),
+        )
+        .await?;
+    let p = page(
+        true,
+        format!(
+            "{count} réalisation(s) importée(s). Pour chacune, précisez la modalité, les savoir-faire mobilisés et déposez les productions."
+        ),
+        Vec::new(),
+    );
+    Ok(super::render(&p)?.into_response())
 }
 
 #[cfg(test)]

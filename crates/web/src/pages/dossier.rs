@@ -447,6 +447,7 @@ fn form_page(
                 .competencies
                 .iter()
                 .map(|c| CompetencyChoice {
+                    tagged_whole: form.skills.contains(&c.code),
                     code: c.code.clone(),
                     label: c.label.clone(),
                     skills: c
@@ -718,6 +719,10 @@ async fn realisation_page(
             let label = fw
                 .skill(code)
                 .map(|s| format!("{} — {}", s.competency.label, s.skill.label))
+                .or_else(|| {
+                    fw.competency(code)
+                        .map(|c| format!("{} (savoir-faire à préciser)", c.competency.label))
+                })
                 .unwrap_or_default();
             (code.clone(), label)
         })
@@ -839,7 +844,7 @@ pub async fn add_link(
 }
 
 /// Reads the uploaded file of a multipart form: its name and bytes, bounded by the size limit.
-async fn read_upload(mut multipart: Multipart) -> AppResult<(String, Vec<u8>)> {
+pub async fn read_upload(mut multipart: Multipart) -> AppResult<(String, Vec<u8>)> {
     let too_big = || {
         AppError::bad_input(
             "file",

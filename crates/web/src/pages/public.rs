@@ -81,6 +81,9 @@ pub fn portfolio_page(
                                 let label = fw
                                     .skill(code)
                                     .map(|s| s.skill.label.clone())
+                                    .or_else(|| {
+                                        fw.competency(code).map(|c| c.competency.label.clone())
+                                    })
                                     .unwrap_or_default();
                                 (code.clone(), label)
                             })

@@ -934,3 +934,97 @@ fn normalise(v: &serde_json::Value) -> serde_json::Value {
     }
     v
 }
+
+#[tokio::test]
+async fn the_tableau_de_synthese_downloads_as_xlsx_and_filled_tables_import_all_or_nothing() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let mut student = server.login("student_owner").await;
+    let base = format!("/students/{owner}");
+    student
+        .post(
+            &format!("{base}/realisations"),
+            &fields("Supervision", &["B1.2.1", "B1.3.1"]),
+        )
+        .await;
+    let cookie = student
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let res = reqwest::Client::new()
+        .get(format!("{}{base}/synthesis.xlsx", server.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(res.status().as_u16(), 200);
+    let xlsx = res.bytes().await.expect("bytes").to_vec();
+    // Read back: the same réalisations, in their sections, with their X marks.
+    let read = portfolio_documents::import_synthesis_xlsx(&xlsx).expect("our own table");
+    assert_eq!(read.header.candidate_name.as_deref(), Some("OWNER Student"));
+    let titles: Vec<String> = read.rows.iter().filter_map(|r| r.title.clone()).collect();
+    assert_eq!(
+        titles,
+        ["Mise en place d’une solution de sauvegarde", "Supervision"]
+    );
+    let marks: Vec<Vec<String>> = read
+        .rows
+        .iter()
+        .map(|r| r.competencies.iter().cloned().collect())
+        .collect();
+    assert_eq!(
+        marks,
+        vec![vec!["B1.1".to_string()], vec!["B1.2".into(), "B1.3".into()]]
+    );
+
+    // A real table with a half-filled row: nothing is saved, the row is named.
+    let fixture = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/tableaux-de-synthese/real-2023-sisr-1.xlsx"
+    ))
+    .expect("fixture");
+    let newcomer = new_student(&server, "student_new", server.world.class_a).await;
+    let mut new = server.login("student_new").await;
+    let import = format!("/students/{newcomer}/synthesis-import");
+    let page = new
+        .post_multipart(&import, &[], ("file", "tableau.xlsx", &fixture))
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("Rien n’a été importé"), "{}", page.body);
+    assert!(page.body.contains("ligne 23"), "{}", page.body);
+    assert!(
+        new.get(&format!("/students/{newcomer}"))
+            .await
+            .body
+            .contains("0 réalisation(s)")
+    );
+
+    // Our own table imports whole, competencies as a whole, to be refined.
+    let page = new
+        .post_multipart(&import, &[], ("file", "tableau.xlsx", &xlsx))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("2 réalisation(s) importée(s)"),
+        "{}",
+        page.body
+    );
+    let page = new
+        .get(&format!("/api/v1/students/{newcomer}/realisations"))
+        .await;
+    let list: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    assert_eq!(list[1]["title"], "Supervision");
+    assert_eq!(list[1]["skills"], serde_json::json!(["B1.2", "B1.3"]));
+    // Not a table at all.
+    let page = new
+        .post_multipart(&import, &[], ("file", "x.xlsx", b"not a workbook"))
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("n’est pas un classeur Excel"),
+        "{}",
+        page.body
+    );
+}
