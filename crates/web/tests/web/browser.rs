@@ -290,3 +290,273 @@ async fn login_dashboard_and_logout_in_chromium() {
     }
     closed.expect("close the browser");
 }
+
+async fn click(browser: &Client, css: &str) -> Result<()> {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("no element {css}"))?
+        .click()
+        .await
+        .with_context(|| format!("click {css}"))?;
+    Ok(())
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) -> Result<()> {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("no element {css}"))?
+        .send_keys(text)
+        .await?;
+    Ok(())
+}
+
+/// `<input type="date">` takes its keys in the browser's locale; the value is set directly.
+async fn set_date(browser: &Client, id: &str, iso: &str) -> Result<()> {
+    browser
+        .execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![serde_json::json!(id), serde_json::json!(iso)],
+        )
+        .await
+        .with_context(|| format!("set date {id}"))?;
+    Ok(())
+}
+
+async fn body_text(browser: &Client) -> Result<String> {
+    Ok(browser.find(Locator::Css("main")).await?.text().await?)
+}
+
+/// Creates a réalisation through the form and returns the page's path.
+async fn create_realisation(
+    browser: &Client,
+    base: &str,
+    student: i64,
+    title: &str,
+    skills: &[&str],
+) -> Result<String> {
+    browser.goto(&format!("{base}/students/{student}")).await?;
+    click(browser, "a[href$='/realisations/new']").await?;
+    type_into(browser, "#title", title).await?;
+    set_date(browser, "start_date", "2025-11-03").await?;
+    set_date(browser, "end_date", "2025-12-12").await?;
+    click(
+        browser,
+        "input[name='setting'][value='workplace_first_year']",
+    )
+    .await?;
+    click(browser, "input[name='modality'][value='solo']").await?;
+    for s in skills {
+        // The blocks are <details>: open them all so every checkbox can be clicked.
+        browser
+            .execute(
+                "document.querySelectorAll('#skills details').forEach(d => d.open = true);",
+                vec![],
+            )
+            .await?;
+        click(browser, &format!("input[name='skills'][value='{s}']")).await?;
+    }
+    click(browser, "form.wide button[type='submit']").await?;
+    let saved = browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#review-status"))
+        .await;
+    if saved.is_err() {
+        bail!(
+            "« {title} » was not saved: {}",
+            body_text(browser).await.unwrap_or_default()
+        );
+    }
+    path_of(browser).await
+}
+
+/// Logs in through the form and waits for the dashboard.
+async fn login_as(browser: &Client, base: &str, account: &str) -> Result<()> {
+    browser.delete_all_cookies().await.ok();
+    fill_login_form(browser, base, &email(account), PASSWORD).await?;
+    wait_for(browser, "section.role")
+        .await
+        .with_context(|| format!("{account} did not reach the dashboard"))
+}
+
+/// Waits (10 s at most) for an element to appear after a navigation.
+async fn wait_for(browser: &Client, css: &str) -> Result<()> {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("no {css} on the page"))?;
+    Ok(())
+}
+
+async fn dossier_scenario(browser: &Client, server: &TestServer) -> Result<()> {
+    let base = server.base.as_str();
+    let student = server.world.user_id("student_owner");
+    login_as(browser, base, "student_owner").await?;
+
+    // Before: B1.2 is missing from the dossier.
+    browser.goto(&format!("{base}/students/{student}")).await?;
+    let before = browser.find(Locator::Id("missing")).await?.text().await?;
+    ensure!(
+        before.contains("B1.2"),
+        "B1.2 should be missing at first: {before}"
+    );
+
+    let first = create_realisation(
+        browser,
+        base,
+        student,
+        "Supervision du réseau",
+        &["B1.2.1", "B1.3.1"],
+    )
+    .await?;
+    // A production: a link.
+    type_into(browser, "#link_name", "Tableau de bord Zabbix").await?;
+    type_into(browser, "#url", "https://zabbix.example.fr/").await?;
+    click(browser, "form[action$='/links'] button[type='submit']").await?;
+    wait_for(browser, "#artifacts a[rel]").await?;
+    let text = body_text(browser).await?;
+    ensure!(
+        text.contains("Tableau de bord Zabbix"),
+        "the link is not listed: {text}"
+    );
+    create_realisation(
+        browser,
+        base,
+        student,
+        "Déploiement d’un intranet",
+        &["B1.5.1", "B1.6.1"],
+    )
+    .await?;
+
+    // The coverage follows.
+    browser.goto(&format!("{base}/students/{student}")).await?;
+    let after = browser.find(Locator::Id("missing")).await?.text().await?;
+    ensure!(
+        !after.contains("B1.2 ") && !after.contains("B1.5 "),
+        "B1.2 and B1.5 are covered now: {after}"
+    );
+    ensure!(after.contains("B1.4"), "B1.4 is still missing: {after}");
+
+    // The tableau de synthèse, downloaded with the browser's session.
+    let cookie = browser
+        .get_named_cookie(SESSION_COOKIE)
+        .await
+        .context("session cookie")?;
+    let res = reqwest::Client::new()
+        .get(format!("{base}/students/{student}/synthesis.xlsx"))
+        .header("cookie", format!("{SESSION_COOKIE}={}", cookie.value()))
+        .send()
+        .await?;
+    ensure!(
+        res.status().as_u16() == 200,
+        "synthesis.xlsx: {}",
+        res.status()
+    );
+    let table = portfolio_documents::import_synthesis_xlsx(&res.bytes().await?)
+        .map_err(|e| anyhow::anyhow!("the downloaded table does not read back: {e}"))?;
+    let titles: Vec<String> = table.rows.iter().filter_map(|r| r.title.clone()).collect();
+    ensure!(
+        titles.contains(&"Supervision du réseau".to_string()),
+        "{titles:?}"
+    );
+
+    // A teacher comments.
+    login_as(browser, base, "teacher_own").await?;
+    browser.goto(&format!("{base}{first}")).await?;
+    type_into(
+        browser,
+        "#comment",
+        "Ajoutez une capture du tableau de bord.",
+    )
+    .await?;
+    click(browser, "form[action$='/comments'] button[type='submit']").await?;
+    wait_for(browser, "#comments strong").await?;
+    ensure!(
+        body_text(browser).await?.contains("Ajoutez une capture"),
+        "the comment is not shown"
+    );
+
+    // The student sees it, hands the dossier in and makes a public link.
+    login_as(browser, base, "student_owner").await?;
+    browser.goto(&format!("{base}{first}")).await?;
+    ensure!(
+        body_text(browser).await?.contains("Ajoutez une capture"),
+        "the student does not see the comment"
+    );
+    browser.goto(&format!("{base}/students/{student}")).await?;
+    click(browser, "form[action$='/hand-in'] input[name='confirm']").await?;
+    click(browser, "form[action$='/hand-in'] button[type='submit']").await?;
+    wait_for(browser, "form[action$='/public-links']").await?;
+    let Ok(status) = browser.find(Locator::Id("hand-in-status")).await else {
+        bail!(
+            "after handing in, at {}: {}",
+            browser.current_url().await?,
+            body_text(browser).await?
+        );
+    };
+    let status = status.text().await?;
+    ensure!(status.contains("Dossier remis le"), "{status}");
+    click(
+        browser,
+        "form[action$='/public-links'] button[type='submit']",
+    )
+    .await?;
+    wait_for(browser, "a.public-link").await?;
+    let link = browser
+        .find(Locator::Css("a.public-link"))
+        .await
+        .context("no public link listed")?
+        .attr("href")
+        .await?
+        .context("the link has no address")?;
+
+    // After handing in, the draft changes; the link keeps showing the handed-in version.
+    let second_title = "Déploiement d’un intranet";
+    ensure!(
+        body_text(browser).await?.contains(second_title),
+        "missing réalisation"
+    );
+    browser.delete_all_cookies().await.ok();
+    browser.goto(&link).await?;
+    let public = body_text(browser).await?;
+    ensure!(
+        public.contains("Version remise le"),
+        "the anonymous visitor should see the handed-in version: {public}"
+    );
+    ensure!(
+        public.contains("Supervision du réseau") && public.contains("Tableau de bord Zabbix"),
+        "{public}"
+    );
+
+    // Revoked, the link stops working.
+    login_as(browser, base, "student_owner").await?;
+    browser.goto(&format!("{base}/students/{student}")).await?;
+    click(browser, "form[action$='/revoke'] button[type='submit']").await?;
+    wait_for(browser, "#public-links s").await?;
+    browser.delete_all_cookies().await.ok();
+    browser.goto(&link).await?;
+    let gone = body_text(browser).await?;
+    ensure!(
+        gone.contains("Page introuvable"),
+        "a revoked link must not open: {gone}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_dossier_from_first_realisation_to_revoked_link_in_chromium() {
+    let server = TestServer::start().await;
+    let driver = Chromedriver::start();
+    let browser = driver.browser().await.expect("start Chromium");
+    let b = browser.clone();
+    let result = async { dossier_scenario(&b, &server).await }.await;
+    let closed = browser.close().await;
+    if let Err(e) = result {
+        panic!("browser scenario: {e:#}");
+    }
+    closed.expect("close the browser");
+}
