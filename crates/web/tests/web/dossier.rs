@@ -451,6 +451,11 @@ async fn the_json_api_creates_reads_and_updates_realisations() {
     let rid = created["id"].as_i64().expect("id");
     assert_eq!(created["title"], "Inventaire du parc avec GLPI");
     assert_eq!(created["skills"], serde_json::json!(["B1.1.1", "B1.2.1"]));
+    assert_eq!(
+        created["period"],
+        serde_json::json!({"start": "2025-09-01", "end": "2025-09-30"}),
+        "dates as the documented format says"
+    );
 
     // Every problem, with its field.
     let bad = serde_json::json!({"title": "", "start_date": "2025-13-01", "end_date": "2025-09-30",
