@@ -4,7 +4,7 @@
 use crate::options::{self, DemoArgs, Global};
 use anyhow::{Context, Result};
 use portfolio_domain::access::Actor;
-use portfolio_domain::input::Email;
+use portfolio_domain::input::{Email, ascii_fold};
 use portfolio_domain::realisation::RealisationForm;
 use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
@@ -54,22 +54,7 @@ const SLAM_STUDENTS: &[(&str, &str)] = &[
 
 /// Lower-case ASCII e-mail from a name: "Chloé Thomas" → chloe.thomas@demo.portfolio-sio.fr.
 fn demo_email(first: &str, last: &str) -> String {
-    let fold = |s: &str| -> String {
-        s.chars()
-            .map(|c| match c {
-                'à' | 'â' | 'ä' => 'a',
-                'é' | 'è' | 'ê' | 'ë' => 'e',
-                'î' | 'ï' => 'i',
-                'ô' | 'ö' => 'o',
-                'ù' | 'û' | 'ü' => 'u',
-                'ç' => 'c',
-                'É' => 'e',
-                ' ' | '\'' | '’' => '-',
-                c => c.to_ascii_lowercase(),
-            })
-            .collect()
-    };
-    format!("{}.{}@{DOMAIN}", fold(first), fold(last))
+    format!("{}.{}@{DOMAIN}", ascii_fold(first), ascii_fold(last))
 }
 
 struct Seeder<'a> {

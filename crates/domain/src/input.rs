@@ -109,6 +109,26 @@ pub fn required_text(
     Ok(s.to_string())
 }
 
+/// Lower-case ASCII for names in e-mail addresses and file names: accents dropped
+/// ("Émilie" → "emilie"), any other character but letters and digits turned into "-".
+pub fn ascii_fold(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' | 'ì' => 'i',
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ÿ' | 'ý' => 'y',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        })
+        .collect()
+}
+
 /// A UAI (unité administrative immatriculée) of a French school: 7 digits and a check letter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
@@ -173,6 +193,14 @@ mod tests {
                 err.message
             );
         }
+    }
+
+    #[test]
+    fn names_fold_to_ascii() {
+        assert_eq!(ascii_fold("Émilie"), "emilie");
+        assert_eq!(ascii_fold("Moreau-Lagarde"), "moreau-lagarde");
+        assert_eq!(ascii_fold("Maëlys François"), "maelys-francois");
+        assert_eq!(ascii_fold("O’Neil"), "o-neil");
     }
 
     #[test]

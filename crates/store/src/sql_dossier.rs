@@ -159,6 +159,96 @@ macro_rules! dossier_store {
                 Ok(())
             }
 
+            /// Inserts a réalisation row and its tags; returns its id.
+            async fn insert_realisation(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                student_id: i64,
+                input: &RealisationInput,
+                now: i64,
+            ) -> Result<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO realisations (student_id, title, description, start_date, end_date, setting, \
+                     organisation, modality, personal_contribution, resources_provided, expected_results, \
+                     tech_other, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+                )
+                .bind(student_id)
+                .bind(&input.title)
+                .bind(&input.description)
+                .bind(date_to_sql(input.period.start()))
+                .bind(date_to_sql(input.period.end()))
+                .bind(input.setting.as_str())
+                .bind(&input.organisation)
+                .bind(input.modality.as_str())
+                .bind(&input.personal_contribution)
+                .bind(&input.resources_provided)
+                .bind(&input.expected_results)
+                .bind(&input.tech_other)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(db_err("la réalisation"))?;
+                write_tags(tx, id, input).await?;
+                Ok(id)
+            }
+
+            /// Inserts an artifact row; returns its id.
+            async fn insert_artifact(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                realisation_id: i64,
+                student_id: i64,
+                a: &NewArtifact,
+                now: i64,
+            ) -> Result<i64> {
+                sqlx::query_scalar(
+                    "INSERT INTO artifacts (realisation_id, student_id, kind, name, url, storage_key, \
+                     content_type, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(realisation_id)
+                .bind(student_id)
+                .bind(match a.kind {
+                    ArtifactKind::File => "file",
+                    ArtifactKind::Link => "link",
+                })
+                .bind(&a.name)
+                .bind(&a.url)
+                .bind(&a.storage_key)
+                .bind(&a.content_type)
+                .bind(a.size_bytes)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(db_err("la production"))
+            }
+
+            async fn write_e5(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                student_id: i64,
+                first: i64,
+                second: i64,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO e5_choices (student_id, first_id, second_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT (student_id) DO UPDATE SET first_id = excluded.first_id, second_id = excluded.second_id",
+                )
+                .bind(student_id)
+                .bind(first)
+                .bind(second)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Bytes of files the student stores, in the transaction.
+            async fn used_bytes(tx: &mut sqlx::Transaction<'static, Db>, student_id: i64) -> Result<i64> {
+                Ok(sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM artifacts WHERE student_id = $1",
+                )
+                .bind(student_id)
+                .fetch_one(&mut **tx)
+                .await?)
+            }
+
             impl $store {
                 /// The student's réalisations (all, or the one of id `only`), complete with
                 /// skills, technology items and artifacts: four queries whatever their number.
@@ -240,29 +330,7 @@ macro_rules! dossier_store {
                     now: i64,
                 ) -> Result<i64> {
                     let mut tx = self.begin_write().await?;
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO realisations (student_id, title, description, start_date, end_date, setting, \
-                         organisation, modality, personal_contribution, resources_provided, expected_results, \
-                         tech_other, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-                    )
-                    .bind(cap.student_id())
-                    .bind(&input.title)
-                    .bind(&input.description)
-                    .bind(date_to_sql(input.period.start()))
-                    .bind(date_to_sql(input.period.end()))
-                    .bind(input.setting.as_str())
-                    .bind(&input.organisation)
-                    .bind(input.modality.as_str())
-                    .bind(&input.personal_contribution)
-                    .bind(&input.resources_provided)
-                    .bind(&input.expected_results)
-                    .bind(&input.tech_other)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err("la réalisation"))?;
-                    write_tags(&mut tx, id, input).await?;
+                    let id = insert_realisation(&mut tx, cap.student_id(), input, now).await?;
                     tx.commit().await?;
                     Ok(id)
                 }
@@ -340,12 +408,7 @@ macro_rules! dossier_store {
                     now: i64,
                 ) -> Result<Vec<i64>> {
                     let mut tx = self.begin_write().await?;
-                    let used: i64 = sqlx::query_scalar(
-                        "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM artifacts WHERE student_id = $1",
-                    )
-                    .bind(cap.student_id())
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    let used = used_bytes(&mut tx, cap.student_id()).await?;
                     let adding: i64 = items
                         .iter()
                         .flat_map(|(_, a)| a.iter())
@@ -361,49 +424,9 @@ macro_rules! dossier_store {
                     }
                     let mut ids = Vec::with_capacity(items.len());
                     for (input, artifacts) in items {
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO realisations (student_id, title, description, start_date, end_date, setting, \
-                             organisation, modality, personal_contribution, resources_provided, expected_results, \
-                             tech_other, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-                        )
-                        .bind(cap.student_id())
-                        .bind(&input.title)
-                        .bind(&input.description)
-                        .bind(date_to_sql(input.period.start()))
-                        .bind(date_to_sql(input.period.end()))
-                        .bind(input.setting.as_str())
-                        .bind(&input.organisation)
-                        .bind(input.modality.as_str())
-                        .bind(&input.personal_contribution)
-                        .bind(&input.resources_provided)
-                        .bind(&input.expected_results)
-                        .bind(&input.tech_other)
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(db_err("la réalisation"))?;
-                        write_tags(&mut tx, id, input).await?;
+                        let id = insert_realisation(&mut tx, cap.student_id(), input, now).await?;
                         for a in artifacts {
-                            sqlx::query(
-                                "INSERT INTO artifacts (realisation_id, student_id, kind, name, url, storage_key, \
-                                 content_type, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                            )
-                            .bind(id)
-                            .bind(cap.student_id())
-                            .bind(match a.kind {
-                                ArtifactKind::File => "file",
-                                ArtifactKind::Link => "link",
-                            })
-                            .bind(&a.name)
-                            .bind(&a.url)
-                            .bind(&a.storage_key)
-                            .bind(&a.content_type)
-                            .bind(a.size_bytes)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(db_err("la production"))?;
+                            insert_artifact(&mut tx, id, cap.student_id(), a, now).await?;
                         }
                         ids.push(id);
                     }
@@ -418,15 +441,7 @@ macro_rules! dossier_store {
                                 "le choix des réalisations E5 désigne deux fois la même réalisation".into(),
                             ));
                         }
-                        sqlx::query(
-                            "INSERT INTO e5_choices (student_id, first_id, second_id) VALUES ($1, $2, $3) \
-                             ON CONFLICT (student_id) DO UPDATE SET first_id = excluded.first_id, second_id = excluded.second_id",
-                        )
-                        .bind(cap.student_id())
-                        .bind(first)
-                        .bind(second)
-                        .execute(&mut *tx)
-                        .await?;
+                        write_e5(&mut tx, cap.student_id(), *first, *second).await?;
                     }
                     tx.commit().await?;
                     Ok(ids)
@@ -454,12 +469,7 @@ macro_rules! dossier_store {
                 ) -> Result<i64> {
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), realisation_id).await?;
-                    let used: i64 = sqlx::query_scalar(
-                        "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM artifacts WHERE student_id = $1",
-                    )
-                    .bind(cap.student_id())
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    let used = used_bytes(&mut tx, cap.student_id()).await?;
                     if used + a.size_bytes > quota_bytes {
                         return Err(StoreError::Invalid(format!(
                             "espace de stockage insuffisant : {} Mo utilisés sur {} Mo ; supprimez des fichiers ou déposez plutôt un lien vers le document",
@@ -467,25 +477,7 @@ macro_rules! dossier_store {
                             quota_bytes / 1_000_000
                         )));
                     }
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO artifacts (realisation_id, student_id, kind, name, url, storage_key, \
-                         content_type, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                    )
-                    .bind(realisation_id)
-                    .bind(cap.student_id())
-                    .bind(match a.kind {
-                        ArtifactKind::File => "file",
-                        ArtifactKind::Link => "link",
-                    })
-                    .bind(&a.name)
-                    .bind(&a.url)
-                    .bind(&a.storage_key)
-                    .bind(&a.content_type)
-                    .bind(a.size_bytes)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_err("la production"))?;
+                    let id = insert_artifact(&mut tx, realisation_id, cap.student_id(), a, now).await?;
                     tx.commit().await?;
                     Ok(id)
                 }
@@ -648,15 +640,7 @@ macro_rules! dossier_store {
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), first).await?;
                     owned(&mut tx, cap.student_id(), second).await?;
-                    sqlx::query(
-                        "INSERT INTO e5_choices (student_id, first_id, second_id) VALUES ($1, $2, $3) \
-                         ON CONFLICT (student_id) DO UPDATE SET first_id = excluded.first_id, second_id = excluded.second_id",
-                    )
-                    .bind(cap.student_id())
-                    .bind(first)
-                    .bind(second)
-                    .execute(&mut *tx)
-                    .await?;
+                    write_e5(&mut tx, cap.student_id(), first, second).await?;
                     tx.commit().await?;
                     Ok(())
                 }

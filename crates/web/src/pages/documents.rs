@@ -3,13 +3,14 @@
 
 use super::dossier::student_access;
 use super::public::visible_snapshot;
+use super::{attachment, blocking};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::session::{Authenticated, now};
 use crate::templates::{ImportRowLine, SynthesisImportPage};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portfolio_domain::access::StudentCap;
 use portfolio_domain::coverage::{bloc2_code, competencies_of};
@@ -70,26 +71,8 @@ async fn portfolio_url(
     Ok(link.map(|l| format!("{}/p/{}", super::dossier::site_url(state, parts), l.token)))
 }
 
-fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
-
 fn pdf_error(e: portfolio_pdf::PdfError) -> AppError {
     AppError::Internal(anyhow::Error::new(e).context("génération du PDF"))
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> AppResult<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("génération interrompue : {e}")))?
 }
 
 pub async fn synthesis_pdf(

@@ -110,3 +110,30 @@ pub fn parse_id(field: &'static str, raw: &str) -> Result<i64, AppError> {
         .filter(|v| *v > 0)
         .ok_or_else(|| AppError::bad_input(field, "un identifiant numérique est attendu"))
 }
+
+/// A download: the bytes, their type, and `Content-Disposition: attachment` with `file_name`
+/// (ASCII, chosen by the server).
+pub fn attachment(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    file_name: &str,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// Runs CPU-bound work (documents, archives) on the blocking pool, off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("tâche interrompue : {e}")))?
+}

@@ -8,7 +8,6 @@ use crate::error::{AppError, AppResult};
 use crate::session::{Authenticated, client_ip, deny, now};
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portfolio_domain::artifact::{
     MAX_FILE_BYTES, QUOTA_BYTES, check_link, clean_file_name, file_type,
@@ -45,22 +44,12 @@ pub async fn export(
     }
     let json = serde_json::to_vec_pretty(&snapshot)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("export du dossier")))?;
-    let bytes = tokio::task::spawn_blocking(move || write_zip(&json, &files))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("export interrompu : {e}")))??;
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/zip"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"dossier-{}.zip\"",
-        cap.student_id()
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    let bytes = super::blocking(move || write_zip(&json, &files)).await?;
+    Ok(super::attachment(
+        bytes,
+        "application/zip",
+        &format!("dossier-{}.zip", cap.student_id()),
+    ))
 }
 
 fn write_zip(json: &[u8], files: &[(String, Vec<u8>)]) -> AppResult<Vec<u8>> {
@@ -294,11 +283,7 @@ pub async fn import(
             bad("choisissez le fichier du dossier exporté (.zip) puis renvoyez le formulaire")
         })?;
     let bytes = read_file_field(multipart).await?;
-    let portable = tokio::task::spawn_blocking(move || read_portable(&bytes))
-        .await
-        .map_err(|e| {
-            AppError::Internal(anyhow::anyhow!("lecture de l’archive interrompue : {e}"))
-        })??;
+    let portable = super::blocking(move || read_portable(&bytes)).await?;
     let track = state.store.student_profile(&cap).await?.student.track;
     let (items, e5) = check_portable(&portable, track)
         .map_err(|problems| bad(format!("rien n’a été importé : {}", problems.join(" ; "))))?;

@@ -12,11 +12,12 @@ use crate::templates::{PublicPortfolioPage, PublicRow, PublicSection, format_dat
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use portfolio_domain::access::{StudentCap, through_public_link};
 use portfolio_domain::coverage::competencies_of;
 use portfolio_domain::dossier::Setting;
+use portfolio_domain::input::ascii_fold;
 use portfolio_framework::bts_sio_2019;
 use portfolio_store::{DossierSnapshot, SnapshotArtifact};
 use std::io::Write;
@@ -185,29 +186,16 @@ pub async fn offline_copy(
     }
     let name = format!(
         "portfolio-{}-{}.zip",
-        ascii_slug(&snapshot.candidate.last_name),
-        ascii_slug(&snapshot.candidate.first_name)
+        ascii_fold(&snapshot.candidate.last_name),
+        ascii_fold(&snapshot.candidate.first_name)
     );
     let html = portfolio_page(snapshot, "", handed_in, true).render()?;
     // Pages of the site link the stylesheet from the server's root; the copy carries its own.
     let html = html
         .replace("href=\"/static/app.css\"", "href=\"app.css\"")
         .replace("href=\"/\"", "href=\"index.html\"");
-    let bytes = tokio::task::spawn_blocking(move || build_zip(&html, &files))
-        .await
-        .map_err(|e| {
-            AppError::Internal(anyhow::anyhow!("création de l’archive interrompue : {e}"))
-        })??;
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/zip"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(res)
+    let bytes = super::blocking(move || build_zip(&html, &files)).await?;
+    Ok(super::attachment(bytes, "application/zip", &name))
 }
 
 fn build_zip(html: &str, files: &[(String, Vec<u8>)]) -> AppResult<Vec<u8>> {
@@ -230,19 +218,4 @@ fn build_zip(html: &str, files: &[(String, Vec<u8>)]) -> AppResult<Vec<u8>> {
         zip.write_all(bytes).map_err(io_err)?;
     }
     Ok(zip.finish().map_err(zip_err)?.into_inner())
-}
-
-fn ascii_slug(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
-            _ => '-',
-        })
-        .collect()
 }
