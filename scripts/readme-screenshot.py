@@ -3,13 +3,16 @@
 headless Chromium (through chromedriver's WebDriver API, standard library only) and saves a
 screenshot of the dashboard.
 
-Usage: portfolio-sio demo --listen 127.0.0.1:8080 &  then  scripts/readme-screenshot.py [URL] [EMAIL]
+Usage: portfolio-sio demo --listen 127.0.0.1:8080 &  then
+       scripts/readme-screenshot.py [URL] [EMAIL] [OUT.png] [CSS selector of a link to follow]
 """
 import base64, json, socket, subprocess, sys, tempfile, time, urllib.request
 
 base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 email = sys.argv[2] if len(sys.argv) > 2 else "nathalie.lefevre@demo.portfolio-sio.fr"
 out = sys.argv[3] if len(sys.argv) > 3 else "docs/dashboard.png"
+# Optional: a CSS selector of a link to follow from the dashboard before the screenshot.
+follow = sys.argv[4] if len(sys.argv) > 4 else None
 
 s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
 driver = subprocess.Popen(["chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -41,6 +44,10 @@ try:
     btn = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": "form button[type=submit]"})
     call("POST", f"/session/{sid}/element/{list(btn.values())[0]}/click", {})
     time.sleep(0.5)
+    if follow:
+        link = call("POST", f"/session/{sid}/element", {"using": "css selector", "value": follow})
+        call("POST", f"/session/{sid}/element/{list(link.values())[0]}/click", {})
+        time.sleep(0.5)
     png = call("GET", f"/session/{sid}/screenshot")
     with open(out, "wb") as f:
         f.write(base64.b64decode(png))
