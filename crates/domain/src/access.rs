@@ -223,6 +223,21 @@ impl StudentCap {
         )
     }
 
+    /// Writing reviews of the student's internships and confirming their certificates: the
+    /// teachers of the class and the student's tutors.
+    pub fn internship_review(&self) -> Option<InternshipReviewCap> {
+        let author = match self.via {
+            StudentAccess::Teacher => ReviewAuthor::Teacher,
+            StudentAccess::Tutor => ReviewAuthor::Tutor,
+            _ => return None,
+        };
+        Some(InternshipReviewCap {
+            student_id: self.student_id,
+            internship_id: None,
+            author,
+        })
+    }
+
     /// Commenting a réalisation, marking it validated or to be revised, reading the teaching
     /// team's private comments: the teachers of the student's class.
     pub fn review(&self) -> Option<ReviewCap> {
@@ -230,6 +245,60 @@ impl StudentCap {
             student_id: self.student_id,
         })
     }
+}
+
+/// Who writes an intermediate review (bilan) of an internship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewAuthor {
+    Teacher,
+    Tutor,
+}
+
+/// Permission to write a review of a student's internships and to confirm a certificate: a
+/// teacher of the class, the tutor with an account, or the holder of a tutor's link (then for
+/// that one internship only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InternshipReviewCap {
+    student_id: i64,
+    internship_id: Option<i64>,
+    author: ReviewAuthor,
+}
+
+impl InternshipReviewCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
+    /// `Some`: the capability is limited to this internship.
+    pub fn internship_id(&self) -> Option<i64> {
+        self.internship_id
+    }
+    pub fn author(&self) -> ReviewAuthor {
+        self.author
+    }
+    /// Whether it reaches internship `id`.
+    pub fn reaches(&self, id: i64) -> bool {
+        self.internship_id.is_none_or(|only| only == id)
+    }
+}
+
+/// What the store knows of a tutor's link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TutorLinkFacts {
+    pub internship_id: i64,
+    pub student_id: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A tutor's link, at `now`: it reads that internship's weekly reports, writes a review and
+/// confirms the certificate, and nothing else — while neither revoked nor expired.
+pub fn through_tutor_link(link: &TutorLinkFacts, now: i64) -> Option<InternshipReviewCap> {
+    (link.revoked_at.is_none() && now < link.expires_at).then_some(InternshipReviewCap {
+        student_id: link.student_id,
+        internship_id: Some(link.internship_id),
+        author: ReviewAuthor::Tutor,
+    })
 }
 
 /// Permission to change one student's dossier.
@@ -398,6 +467,41 @@ mod tests {
         assert!(owner.student(&facts).and_then(|c| c.review()).is_none());
         let head = actor(50, &[(Role::HeadOfSchool, Some(1))]);
         assert!(head.student(&facts).and_then(|c| c.review()).is_none());
+    }
+
+    #[test]
+    fn internship_reviews_come_from_teachers_tutors_and_tutor_links_only() {
+        let facts = student_facts();
+        let of = |a: Actor| a.student(&facts).and_then(|c| c.internship_review());
+        assert_eq!(
+            of(actor(20, &[(Role::Teacher, Some(2))])).map(|c| c.author()),
+            Some(ReviewAuthor::Teacher)
+        );
+        assert_eq!(
+            of(actor(30, &[(Role::Tutor, Some(10))])).map(|c| c.author()),
+            Some(ReviewAuthor::Tutor)
+        );
+        assert!(of(actor(10, &[(Role::Student, Some(2))])).is_none());
+        assert!(of(actor(50, &[(Role::HeadOfSchool, Some(1))])).is_none());
+        let link = TutorLinkFacts {
+            internship_id: 3,
+            student_id: 10,
+            expires_at: 100,
+            revoked_at: None,
+        };
+        let cap = through_tutor_link(&link, 99).expect("alive");
+        assert!(cap.reaches(3) && !cap.reaches(4));
+        assert!(through_tutor_link(&link, 100).is_none(), "expired");
+        assert!(
+            through_tutor_link(
+                &TutorLinkFacts {
+                    revoked_at: Some(5),
+                    ..link
+                },
+                6
+            )
+            .is_none()
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! * [`access`]: the one place where "who may see and change what" is decided. Handlers obtain
 //!   capability handles from here; store functions that read or change scoped data take them
 //!   as arguments, so an unauthorised call does not type-check.
+//! * [`internship_form`]: an internship, employment period or apprenticeship as entered.
 //! * [`password`]: the password policy (length and blocklist, no composition rules).
 //! * [`realisation`]: a réalisation professionnelle as entered, checked field by field.
 //! * [`route`]: routes of study (voies de formation).
@@ -17,6 +18,7 @@ pub mod artifact;
 pub mod coverage;
 pub mod dossier;
 pub mod input;
+pub mod internship_form;
 pub mod password;
 pub mod realisation;
 pub mod role;

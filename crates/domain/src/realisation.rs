@@ -105,6 +105,30 @@ fn date(
     }
 }
 
+/// The period of fields `start_date` and `end_date` (AAAA-MM-JJ or JJ/MM/AAAA), the end not
+/// before the start; problems are added to `errors`.
+pub(crate) fn parse_period(
+    errors: &mut Vec<InvalidInput>,
+    start_raw: &str,
+    end_raw: &str,
+) -> Option<Period> {
+    let start = date(errors, "start_date", "La date de début", start_raw);
+    let end = date(errors, "end_date", "La date de fin", end_raw);
+    match (start, end) {
+        (Some(s), Some(e)) => match Period::new(s, e) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                errors.push(InvalidInput::new(
+                    "end_date",
+                    "la date de fin précède la date de début : corrigez l’une des deux",
+                ));
+                None
+            }
+        },
+        _ => None,
+    }
+}
+
 impl RealisationForm {
     /// Checks every field against the rules and the référentiel of the student's option, and
     /// returns every problem at once.
@@ -130,26 +154,7 @@ impl RealisationForm {
             MAX_TEXT,
             false,
         );
-        let start = date(
-            &mut errors,
-            "start_date",
-            "La date de début",
-            &self.start_date,
-        );
-        let end = date(&mut errors, "end_date", "La date de fin", &self.end_date);
-        let period = match (start, end) {
-            (Some(s), Some(e)) => match Period::new(s, e) {
-                Ok(p) => Some(p),
-                Err(_) => {
-                    errors.push(InvalidInput::new(
-                        "end_date",
-                        "la date de fin précède la date de début : corrigez l’une des deux",
-                    ));
-                    None
-                }
-            },
-            _ => None,
-        };
+        let period = parse_period(&mut errors, &self.start_date, &self.end_date);
         let setting = Setting::ALL
             .into_iter()
             .find(|s| s.as_str() == self.setting.trim());

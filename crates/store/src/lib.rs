@@ -13,8 +13,10 @@
 use async_trait::async_trait;
 use portfolio_domain::access::{
     ClassCap, ClassFacts, CommissionCap, CommissionFacts, DossierEditCap, ExamSessionCap,
-    PublicLinkFacts, ReviewCap, SchoolCap, StudentCap, StudentFacts,
+    InternshipReviewCap, PublicLinkFacts, ReviewCap, SchoolCap, StudentCap, StudentFacts,
+    TutorLinkFacts,
 };
+use portfolio_domain::internship_form::InternshipInput;
 use portfolio_domain::realisation::RealisationInput;
 use portfolio_domain::role::Grant;
 use serde::Serialize;
@@ -25,6 +27,7 @@ pub mod blobs;
 pub mod postgres;
 mod sql;
 mod sql_dossier;
+mod sql_internship;
 pub mod sqlite;
 pub mod types;
 
@@ -232,6 +235,98 @@ pub trait SubmissionStore: Send + Sync {
     async fn public_link_facts(&self, token: &str) -> Result<Option<PublicLinkFacts>>;
 }
 
+/// Internships, the follow-up platform (weekly reports, reviews), certificates and tutors' links.
+#[async_trait]
+pub trait InternshipStore: Send + Sync {
+    async fn create_internship(
+        &self,
+        cap: &DossierEditCap,
+        input: &InternshipInput,
+        now: i64,
+    ) -> Result<i64>;
+    async fn update_internship(
+        &self,
+        cap: &DossierEditCap,
+        id: i64,
+        input: &InternshipInput,
+        now: i64,
+    ) -> Result<()>;
+    /// Removes it with its reports, reviews and links; its certificate scan is queued for
+    /// deletion in the same transaction.
+    async fn delete_internship(&self, cap: &DossierEditCap, id: i64, now: i64) -> Result<()>;
+    async fn internships(&self, cap: &StudentCap) -> Result<Vec<InternshipRecord>>;
+    async fn internship(&self, student_id_cap: &StudentCap, id: i64) -> Result<InternshipRecord>;
+    /// The internship a review capability reaches (a tutor's link reaches one).
+    async fn internship_for_review(
+        &self,
+        cap: &InternshipReviewCap,
+        id: i64,
+    ) -> Result<InternshipRecord>;
+    /// Writes (or rewrites) the report of the week starting on Monday `week_start`.
+    async fn save_weekly_report(
+        &self,
+        cap: &DossierEditCap,
+        internship_id: i64,
+        week_start: time::Date,
+        body: &str,
+        now: i64,
+    ) -> Result<()>;
+    async fn weekly_reports(
+        &self,
+        student_id: i64,
+        internship_id: i64,
+    ) -> Result<Vec<WeeklyReportRecord>>;
+    async fn add_internship_review(
+        &self,
+        cap: &InternshipReviewCap,
+        internship_id: i64,
+        author_id: Option<i64>,
+        author_name: &str,
+        body: &str,
+        now: i64,
+    ) -> Result<i64>;
+    async fn internship_reviews(
+        &self,
+        student_id: i64,
+        internship_id: i64,
+    ) -> Result<Vec<InternshipReviewRecord>>;
+    /// A scan of the certificate: the state becomes « unsigned »; a previous scan is queued for
+    /// deletion.
+    async fn set_certificate_scan(
+        &self,
+        cap: &DossierEditCap,
+        internship_id: i64,
+        storage_key: &str,
+        name: &str,
+        now: i64,
+    ) -> Result<()>;
+    /// Confirmed by the tutor, or checked by a teacher on the scan: « signed ».
+    async fn confirm_certificate(
+        &self,
+        cap: &InternshipReviewCap,
+        internship_id: i64,
+        now: i64,
+    ) -> Result<()>;
+    async fn create_tutor_link(
+        &self,
+        cap: &ReviewCap,
+        internship_id: i64,
+        token_hash: &str,
+        created_by: i64,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<i64>;
+    async fn tutor_links(
+        &self,
+        cap: &StudentCap,
+        internship_id: i64,
+    ) -> Result<Vec<TutorLinkRecord>>;
+    async fn revoke_tutor_link(&self, cap: &ReviewCap, link_id: i64, now: i64) -> Result<()>;
+    async fn tutor_link_facts(&self, token_hash: &str) -> Result<Option<TutorLinkFacts>>;
+    /// For each student of the class, the Monday of their last weekly report.
+    async fn last_weekly_reports(&self, cap: &ClassCap) -> Result<Vec<(i64, Option<time::Date>)>>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, event: &AuditEvent) -> Result<()>;
@@ -240,7 +335,14 @@ pub trait AuditStore: Send + Sync {
 
 #[async_trait]
 pub trait Store:
-    UserStore + SchoolStore + ExamStore + SessionStore + DossierStore + SubmissionStore + AuditStore
+    UserStore
+    + SchoolStore
+    + ExamStore
+    + SessionStore
+    + DossierStore
+    + SubmissionStore
+    + InternshipStore
+    + AuditStore
 {
     /// "sqlite" or "postgres".
     fn backend(&self) -> &'static str;

@@ -1,5 +1,7 @@
 //! Plain records read from and written to the store.
 
+use portfolio_domain::access::ReviewAuthor;
+use portfolio_domain::internship_form::InternshipInput;
 use portfolio_domain::realisation::RealisationInput;
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
@@ -429,5 +431,89 @@ pub struct PublicLinkRecord {
     pub token: String,
     pub created_at: i64,
     pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// The state of an internship's certificate (attestation de stage or certificat de travail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateState {
+    Missing,
+    /// A scan is uploaded, not yet confirmed as signed.
+    Unsigned,
+    /// Confirmed by the tutor (through their link or account) or checked by a teacher.
+    Signed,
+}
+
+impl CertificateState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateState::Missing => "missing",
+            CertificateState::Unsigned => "unsigned",
+            CertificateState::Signed => "signed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CertificateState::Missing => "manquante",
+            CertificateState::Unsigned => "déposée, non signée",
+            CertificateState::Signed => "signée",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CertificateState> {
+        match s {
+            "missing" => Some(CertificateState::Missing),
+            "unsigned" => Some(CertificateState::Unsigned),
+            "signed" => Some(CertificateState::Signed),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InternshipRecord {
+    pub id: i64,
+    pub student_id: i64,
+    #[serde(flatten)]
+    pub input: InternshipInput,
+    pub certificate_state: CertificateState,
+    /// The uploaded scan's name, if any.
+    pub certificate_name: Option<String>,
+    #[serde(skip)]
+    pub certificate_key: Option<String>,
+    pub certificate_signed_by: Option<ReviewAuthor>,
+    pub certificate_signed_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct WeeklyReportRecord {
+    pub id: i64,
+    pub internship_id: i64,
+    /// The Monday of the week reported.
+    pub week_start: time::Date,
+    pub body: String,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct InternshipReviewRecord {
+    pub id: i64,
+    pub internship_id: i64,
+    pub author: ReviewAuthor,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TutorLinkRecord {
+    pub id: i64,
+    pub internship_id: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
     pub revoked_at: Option<i64>,
 }

@@ -1,0 +1,451 @@
+//! The SQL of internships and their follow-up, shared by both backends (stamped by
+//! `internship_store!`).
+
+macro_rules! internship_store {
+    ($store:ty, $row:ty) => {
+        mod internship_impl {
+            use super::*;
+            use crate::sql::db_err;
+            use crate::sql_dossier::{date_from_sql, date_to_sql, period_from_sql};
+            use portfolio_domain::access::{
+                DossierEditCap, InternshipReviewCap, ReviewAuthor, ReviewCap, StudentCap,
+                TutorLinkFacts, ClassCap,
+            };
+            use portfolio_domain::internship_form::{InternshipInput, PlacementKind};
+
+            type Db = <$row as sqlx::Row>::Database;
+
+            const COLUMNS: &str = "id, student_id, kind, organisation_name, organisation_address, siret, \
+                start_date, end_date, year_of_training, full_time, tutor_name, tutor_title, tutor_email, \
+                objectives, schedule, certificate_state, certificate_key, certificate_name, \
+                certificate_signed_by, certificate_signed_at, created_at, updated_at";
+
+            fn author_from_sql(s: &str) -> ReviewAuthor {
+                if s == "teacher" {
+                    ReviewAuthor::Teacher
+                } else {
+                    ReviewAuthor::Tutor
+                }
+            }
+
+            fn author_to_sql(a: ReviewAuthor) -> &'static str {
+                match a {
+                    ReviewAuthor::Teacher => "teacher",
+                    ReviewAuthor::Tutor => "tutor",
+                }
+            }
+
+            fn from_row(r: &$row) -> Result<InternshipRecord> {
+                let kind: String = r.try_get("kind")?;
+                let start: String = r.try_get("start_date")?;
+                let end: String = r.try_get("end_date")?;
+                let state: String = r.try_get("certificate_state")?;
+                let signed_by: Option<String> = r.try_get("certificate_signed_by")?;
+                let year: i64 = r.try_get("year_of_training")?;
+                Ok(InternshipRecord {
+                    id: r.try_get("id")?,
+                    student_id: r.try_get("student_id")?,
+                    input: InternshipInput {
+                        kind: PlacementKind::parse(&kind).ok_or_else(|| {
+                            StoreError::Invalid(format!("type de période inconnu en base : {kind}"))
+                        })?,
+                        organisation_name: r.try_get("organisation_name")?,
+                        organisation_address: r.try_get("organisation_address")?,
+                        siret: r.try_get("siret")?,
+                        period: period_from_sql(&start, &end)?,
+                        year_of_training: u8::try_from(year).unwrap_or(1),
+                        full_time: r.try_get("full_time")?,
+                        tutor_name: r.try_get("tutor_name")?,
+                        tutor_title: r.try_get("tutor_title")?,
+                        tutor_email: r.try_get("tutor_email")?,
+                        objectives: r.try_get("objectives")?,
+                        schedule: r.try_get("schedule")?,
+                    },
+                    certificate_state: CertificateState::parse(&state).ok_or_else(|| {
+                        StoreError::Invalid(format!("état d’attestation inconnu en base : {state}"))
+                    })?,
+                    certificate_name: r.try_get("certificate_name")?,
+                    certificate_key: r.try_get("certificate_key")?,
+                    certificate_signed_by: signed_by.as_deref().map(author_from_sql),
+                    certificate_signed_at: r.try_get("certificate_signed_at")?,
+                    created_at: r.try_get("created_at")?,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            }
+
+            /// `NotFound` unless internship `id` belongs to `student_id`.
+            async fn owned(
+                tx: &mut sqlx::Transaction<'static, Db>,
+                student_id: i64,
+                id: i64,
+            ) -> Result<()> {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM internships WHERE id = $1 AND student_id = $2",
+                )
+                .bind(id)
+                .bind(student_id)
+                .fetch_one(&mut **tx)
+                .await?;
+                if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            }
+
+            impl $store {
+                async fn one_internship(&self, student_id: i64, id: i64) -> Result<InternshipRecord> {
+                    let sql = format!("SELECT {COLUMNS} FROM internships WHERE id = $1 AND student_id = $2");
+                    let row = sqlx::query(&sql)
+                        .bind(id)
+                        .bind(student_id)
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    from_row(&row)
+                }
+            }
+
+            #[async_trait]
+            impl InternshipStore for $store {
+                async fn create_internship(&self, cap: &DossierEditCap, i: &InternshipInput, now: i64) -> Result<i64> {
+                    let mut tx = self.begin_write().await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO internships (student_id, kind, organisation_name, organisation_address, siret, \
+                         start_date, end_date, year_of_training, full_time, tutor_name, tutor_title, tutor_email, \
+                         objectives, schedule, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+                    )
+                    .bind(cap.student_id())
+                    .bind(i.kind.as_str())
+                    .bind(&i.organisation_name)
+                    .bind(&i.organisation_address)
+                    .bind(&i.siret)
+                    .bind(date_to_sql(i.period.start()))
+                    .bind(date_to_sql(i.period.end()))
+                    .bind(i64::from(i.year_of_training))
+                    .bind(i.full_time)
+                    .bind(&i.tutor_name)
+                    .bind(&i.tutor_title)
+                    .bind(&i.tutor_email)
+                    .bind(&i.objectives)
+                    .bind(&i.schedule)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err("la période en entreprise"))?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
+                async fn update_internship(&self, cap: &DossierEditCap, id: i64, i: &InternshipInput, now: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query(
+                        "UPDATE internships SET kind = $1, organisation_name = $2, organisation_address = $3, siret = $4, \
+                         start_date = $5, end_date = $6, year_of_training = $7, full_time = $8, tutor_name = $9, \
+                         tutor_title = $10, tutor_email = $11, objectives = $12, schedule = $13, updated_at = $14 \
+                         WHERE id = $15 AND student_id = $16",
+                    )
+                    .bind(i.kind.as_str())
+                    .bind(&i.organisation_name)
+                    .bind(&i.organisation_address)
+                    .bind(&i.siret)
+                    .bind(date_to_sql(i.period.start()))
+                    .bind(date_to_sql(i.period.end()))
+                    .bind(i64::from(i.year_of_training))
+                    .bind(i.full_time)
+                    .bind(&i.tutor_name)
+                    .bind(&i.tutor_title)
+                    .bind(&i.tutor_email)
+                    .bind(&i.objectives)
+                    .bind(&i.schedule)
+                    .bind(now)
+                    .bind(id)
+                    .bind(cap.student_id())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err("la période en entreprise"))?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn delete_internship(&self, cap: &DossierEditCap, id: i64, now: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    owned(&mut tx, cap.student_id(), id).await?;
+                    sqlx::query(
+                        "INSERT INTO blob_deletions (storage_key, queued_at) \
+                         SELECT certificate_key, $2 FROM internships WHERE id = $1 AND certificate_key IS NOT NULL \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM internships WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn internships(&self, cap: &StudentCap) -> Result<Vec<InternshipRecord>> {
+                    let sql = format!("SELECT {COLUMNS} FROM internships WHERE student_id = $1 ORDER BY start_date, id");
+                    let rows = sqlx::query(&sql)
+                        .bind(cap.student_id())
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter().map(from_row).collect()
+                }
+
+                async fn internship(&self, cap: &StudentCap, id: i64) -> Result<InternshipRecord> {
+                    self.one_internship(cap.student_id(), id).await
+                }
+
+                async fn internship_for_review(&self, cap: &InternshipReviewCap, id: i64) -> Result<InternshipRecord> {
+                    if !cap.reaches(id) {
+                        return Err(StoreError::NotFound);
+                    }
+                    self.one_internship(cap.student_id(), id).await
+                }
+
+                async fn save_weekly_report(&self, cap: &DossierEditCap, internship_id: i64, week_start: time::Date, body: &str, now: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    owned(&mut tx, cap.student_id(), internship_id).await?;
+                    sqlx::query(
+                        "INSERT INTO weekly_reports (internship_id, week_start, body, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $4) \
+                         ON CONFLICT (internship_id, week_start) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+                    )
+                    .bind(internship_id)
+                    .bind(date_to_sql(week_start))
+                    .bind(body)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err("le rapport de la semaine"))?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn weekly_reports(&self, student_id: i64, internship_id: i64) -> Result<Vec<WeeklyReportRecord>> {
+                    let rows = sqlx::query(
+                        "SELECT w.id, w.internship_id, w.week_start, w.body, w.updated_at FROM weekly_reports w \
+                         JOIN internships i ON i.id = w.internship_id \
+                         WHERE w.internship_id = $1 AND i.student_id = $2 ORDER BY w.week_start",
+                    )
+                    .bind(internship_id)
+                    .bind(student_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let week: String = r.try_get("week_start")?;
+                            Ok(WeeklyReportRecord {
+                                id: r.try_get("id")?,
+                                internship_id: r.try_get("internship_id")?,
+                                week_start: date_from_sql(&week)?,
+                                body: r.try_get("body")?,
+                                updated_at: r.try_get("updated_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn add_internship_review(&self, cap: &InternshipReviewCap, internship_id: i64, author_id: Option<i64>, author_name: &str, body: &str, now: i64) -> Result<i64> {
+                    if !cap.reaches(internship_id) {
+                        return Err(StoreError::NotFound);
+                    }
+                    let mut tx = self.begin_write().await?;
+                    owned(&mut tx, cap.student_id(), internship_id).await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO internship_reviews (internship_id, author_kind, author_id, author_name, body, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(internship_id)
+                    .bind(author_to_sql(cap.author()))
+                    .bind(author_id)
+                    .bind(author_name)
+                    .bind(body)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err("le bilan"))?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
+                async fn internship_reviews(&self, student_id: i64, internship_id: i64) -> Result<Vec<InternshipReviewRecord>> {
+                    let rows = sqlx::query(
+                        "SELECT r.id, r.internship_id, r.author_kind, r.author_name, r.body, r.created_at \
+                         FROM internship_reviews r JOIN internships i ON i.id = r.internship_id \
+                         WHERE r.internship_id = $1 AND i.student_id = $2 ORDER BY r.id",
+                    )
+                    .bind(internship_id)
+                    .bind(student_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let kind: String = r.try_get("author_kind")?;
+                            Ok(InternshipReviewRecord {
+                                id: r.try_get("id")?,
+                                internship_id: r.try_get("internship_id")?,
+                                author: author_from_sql(&kind),
+                                author_name: r.try_get("author_name")?,
+                                body: r.try_get("body")?,
+                                created_at: r.try_get("created_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn set_certificate_scan(&self, cap: &DossierEditCap, internship_id: i64, storage_key: &str, name: &str, now: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    owned(&mut tx, cap.student_id(), internship_id).await?;
+                    sqlx::query(
+                        "INSERT INTO blob_deletions (storage_key, queued_at) \
+                         SELECT certificate_key, $2 FROM internships WHERE id = $1 AND certificate_key IS NOT NULL \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(internship_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE internships SET certificate_key = $1, certificate_name = $2, certificate_state = 'unsigned', \
+                         certificate_signed_by = NULL, certificate_signed_at = NULL, updated_at = $3 WHERE id = $4",
+                    )
+                    .bind(storage_key)
+                    .bind(name)
+                    .bind(now)
+                    .bind(internship_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn confirm_certificate(&self, cap: &InternshipReviewCap, internship_id: i64, now: i64) -> Result<()> {
+                    if !cap.reaches(internship_id) {
+                        return Err(StoreError::NotFound);
+                    }
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query(
+                        "UPDATE internships SET certificate_state = 'signed', certificate_signed_by = $1, \
+                         certificate_signed_at = $2, updated_at = $2 WHERE id = $3 AND student_id = $4",
+                    )
+                    .bind(author_to_sql(cap.author()))
+                    .bind(now)
+                    .bind(internship_id)
+                    .bind(cap.student_id())
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn create_tutor_link(&self, cap: &ReviewCap, internship_id: i64, token_hash: &str, created_by: i64, expires_at: i64, now: i64) -> Result<i64> {
+                    let mut tx = self.begin_write().await?;
+                    owned(&mut tx, cap.student_id(), internship_id).await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO tutor_links (internship_id, token_hash, created_by, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(internship_id)
+                    .bind(token_hash)
+                    .bind(created_by)
+                    .bind(now)
+                    .bind(expires_at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err("ce lien"))?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
+                async fn tutor_links(&self, cap: &StudentCap, internship_id: i64) -> Result<Vec<TutorLinkRecord>> {
+                    let rows = sqlx::query(
+                        "SELECT l.id, l.internship_id, l.created_at, l.expires_at, l.revoked_at FROM tutor_links l \
+                         JOIN internships i ON i.id = l.internship_id \
+                         WHERE l.internship_id = $1 AND i.student_id = $2 ORDER BY l.id DESC",
+                    )
+                    .bind(internship_id)
+                    .bind(cap.student_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(TutorLinkRecord {
+                                id: r.try_get("id")?,
+                                internship_id: r.try_get("internship_id")?,
+                                created_at: r.try_get("created_at")?,
+                                expires_at: r.try_get("expires_at")?,
+                                revoked_at: r.try_get("revoked_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn revoke_tutor_link(&self, cap: &ReviewCap, link_id: i64, now: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query(
+                        "UPDATE tutor_links SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND internship_id IN \
+                         (SELECT id FROM internships WHERE student_id = $3)",
+                    )
+                    .bind(now)
+                    .bind(link_id)
+                    .bind(cap.student_id())
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn tutor_link_facts(&self, token_hash: &str) -> Result<Option<TutorLinkFacts>> {
+                    let row = sqlx::query(
+                        "SELECT l.internship_id, i.student_id, l.expires_at, l.revoked_at FROM tutor_links l \
+                         JOIN internships i ON i.id = l.internship_id WHERE l.token_hash = $1",
+                    )
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(|r| {
+                        Ok(TutorLinkFacts {
+                            internship_id: r.try_get("internship_id")?,
+                            student_id: r.try_get("student_id")?,
+                            expires_at: r.try_get("expires_at")?,
+                            revoked_at: r.try_get("revoked_at")?,
+                        })
+                    })
+                    .transpose()
+                }
+
+                async fn last_weekly_reports(&self, cap: &ClassCap) -> Result<Vec<(i64, Option<time::Date>)>> {
+                    let rows = sqlx::query(
+                        "SELECT s.user_id, MAX(w.week_start) AS last_week FROM students s \
+                         LEFT JOIN internships i ON i.student_id = s.user_id \
+                         LEFT JOIN weekly_reports w ON w.internship_id = i.id \
+                         WHERE s.class_id = $1 GROUP BY s.user_id ORDER BY s.user_id",
+                    )
+                    .bind(cap.class_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let week: Option<String> = r.try_get("last_week")?;
+                            Ok((r.try_get("user_id")?, week.as_deref().map(date_from_sql).transpose()?))
+                        })
+                        .collect()
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use internship_store;

@@ -1,0 +1,321 @@
+//! Internships and their follow-up, on both backends.
+
+use crate::ids;
+use crate::support::*;
+use portfolio_domain::access::{
+    Actor, DossierEditCap, ReviewAuthor, ReviewCap, StudentCap, TutorLinkFacts, through_tutor_link,
+};
+use portfolio_domain::internship_form::InternshipForm;
+use portfolio_domain::role::Role;
+use portfolio_framework::Track;
+use portfolio_store::{CertificateState, DynStore, StoreError};
+use time::macros::date;
+
+struct World {
+    owner: i64,
+    other: i64,
+    class: i64,
+}
+
+async fn world(store: &DynStore) -> World {
+    let school = school(store, "Lycée Stages", None).await;
+    let class = class(store, school, "SIO1", Track::Slam).await;
+    World {
+        owner: student(store, class, "owner@s.fr", "Olga", "Owner").await,
+        other: student(store, class, "other@s.fr", "Otto", "Other").await,
+        class,
+    }
+}
+
+async fn caps(
+    store: &DynStore,
+    w: &World,
+    student_id: i64,
+) -> (StudentCap, DossierEditCap, ReviewCap, StudentCap) {
+    let facts = store
+        .student_facts(student_id)
+        .await
+        .expect("facts")
+        .expect("student");
+    let own = Actor::new(student_id, vec![grant(Role::Student, Some(w.class))])
+        .student(&facts)
+        .expect("owner");
+    let teacher = Actor::new(-3, vec![grant(Role::Teacher, Some(w.class))])
+        .student(&facts)
+        .expect("teacher");
+    (
+        own,
+        own.edit().expect("edit"),
+        teacher.review().expect("review"),
+        teacher,
+    )
+}
+
+fn input(org: &str, start: &str, end: &str) -> portfolio_domain::internship_form::InternshipInput {
+    InternshipForm {
+        kind: "internship".into(),
+        organisation_name: org.into(),
+        organisation_address: "1 rue de la Paix, 14000 Caen".into(),
+        siret: "73282932000074".into(),
+        start_date: start.into(),
+        end_date: end.into(),
+        year_of_training: "1".into(),
+        full_time: "1".into(),
+        tutor_name: "Claire Martin".into(),
+        tutor_title: "DSI".into(),
+        tutor_email: "claire@caen.fr".into(),
+        objectives: "Déployer".into(),
+        schedule: "9h-17h".into(),
+    }
+    .parse()
+    .expect("valid internship")
+}
+
+#[tokio::test]
+async fn internships_are_recorded_by_their_student_and_followed_up() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit, review, teacher) = caps(&store, &w, w.owner).await;
+        let (other_read, other_edit, _, _) = caps(&store, &w, w.other).await;
+        let later = store
+            .create_internship(&edit, &input("Mairie", "2026-05-18", "2026-06-19"), 1)
+            .await
+            .expect("create");
+        let first = store
+            .create_internship(&edit, &input("Agence", "2025-05-12", "2025-06-13"), 2)
+            .await
+            .expect("create");
+        let list = store.internships(&read).await.expect("list");
+        assert_eq!(ids(&list, |i| i.id), [first, later], "by start date");
+        assert_eq!(list[0].input, input("Agence", "2025-05-12", "2025-06-13"));
+        assert_eq!(list[0].certificate_state, CertificateState::Missing);
+        assert!(
+            store
+                .internships(&other_read)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        assert!(matches!(
+            store
+                .update_internship(
+                    &other_edit,
+                    first,
+                    &input("X", "2025-05-12", "2025-06-13"),
+                    3
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .update_internship(
+                &edit,
+                first,
+                &input("Agence Web", "2025-05-12", "2025-06-13"),
+                3,
+            )
+            .await
+            .expect("update");
+        assert_eq!(
+            store
+                .internship(&read, first)
+                .await
+                .expect("one")
+                .input
+                .organisation_name,
+            "Agence Web"
+        );
+
+        // Weekly reports: one per week, rewritten in place.
+        store
+            .save_weekly_report(&edit, first, date!(2025 - 05 - 12), "Installation", 4)
+            .await
+            .expect("report");
+        store
+            .save_weekly_report(
+                &edit,
+                first,
+                date!(2025 - 05 - 12),
+                "Installation et tests",
+                5,
+            )
+            .await
+            .expect("rewrite");
+        store
+            .save_weekly_report(&edit, first, date!(2025 - 05 - 19), "Documentation", 6)
+            .await
+            .expect("report");
+        assert!(matches!(
+            store
+                .save_weekly_report(&other_edit, first, date!(2025 - 05 - 26), "x", 7)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let reports = store.weekly_reports(w.owner, first).await.expect("reports");
+        assert_eq!(reports.len(), 2);
+        assert_eq!(reports[0].body, "Installation et tests");
+        assert!(
+            store
+                .weekly_reports(w.other, first)
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        let class_cap = class_cap(&store, w.class).await;
+        let last = store.last_weekly_reports(&class_cap).await.expect("last");
+        assert!(
+            last.contains(&(w.owner, Some(date!(2025 - 05 - 19)))),
+            "{last:?}"
+        );
+        assert!(last.contains(&(w.other, None)), "{last:?}");
+
+        // A teacher's review; a tutor's link reaches its internship only.
+        store
+            .add_internship_review(
+                &teacher.internship_review().expect("a teacher reviews"),
+                first,
+                None,
+                "Paula Prof",
+                "Bon démarrage",
+                8,
+            )
+            .await
+            .expect("review");
+        let prof = user(&store, "prof@s.fr", "Paula", "Prof").await;
+        store
+            .create_tutor_link(&review, first, "hash-1", prof, 100, 9)
+            .await
+            .expect("link");
+        let facts = store
+            .tutor_link_facts("hash-1")
+            .await
+            .expect("facts")
+            .expect("known");
+        assert_eq!(
+            facts,
+            TutorLinkFacts {
+                internship_id: first,
+                student_id: w.owner,
+                expires_at: 100,
+                revoked_at: None
+            }
+        );
+        let tutor = through_tutor_link(&facts, 10).expect("alive");
+        assert_eq!(tutor.author(), ReviewAuthor::Tutor);
+        store
+            .add_internship_review(&tutor, first, None, "Claire Martin", "Très impliqué", 11)
+            .await
+            .expect("tutor review");
+        assert!(matches!(
+            store
+                .add_internship_review(&tutor, later, None, "Claire Martin", "x", 12)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let reviews = store
+            .internship_reviews(w.owner, first)
+            .await
+            .expect("reviews");
+        assert_eq!(reviews.len(), 2);
+        assert_eq!(
+            (reviews[1].author, reviews[1].author_name.as_str()),
+            (ReviewAuthor::Tutor, "Claire Martin")
+        );
+
+        // The certificate: scanned (unsigned), then confirmed by the tutor.
+        store
+            .set_certificate_scan(
+                &edit,
+                first,
+                "cccccccccccccccccccccccccccccccc",
+                "attestation.pdf",
+                13,
+            )
+            .await
+            .expect("scan");
+        assert_eq!(
+            store
+                .internship(&read, first)
+                .await
+                .expect("one")
+                .certificate_state,
+            CertificateState::Unsigned
+        );
+        store
+            .confirm_certificate(&tutor, first, 14)
+            .await
+            .expect("confirm");
+        let got = store.internship(&read, first).await.expect("one");
+        assert_eq!(
+            (
+                got.certificate_state,
+                got.certificate_signed_by,
+                got.certificate_signed_at
+            ),
+            (
+                CertificateState::Signed,
+                Some(ReviewAuthor::Tutor),
+                Some(14)
+            )
+        );
+        assert!(matches!(
+            store.confirm_certificate(&tutor, later, 15).await,
+            Err(StoreError::NotFound)
+        ));
+        // A new scan replaces the old one, which is queued for deletion.
+        store
+            .set_certificate_scan(
+                &edit,
+                first,
+                "dddddddddddddddddddddddddddddddd",
+                "attestation-signee.pdf",
+                16,
+            )
+            .await
+            .expect("scan again");
+        assert_eq!(
+            store.pending_blob_deletions(10).await.expect("pending"),
+            ["cccccccccccccccccccccccccccccccc"]
+        );
+
+        let links = store.tutor_links(&read, first).await.expect("links");
+        store
+            .revoke_tutor_link(&review, links[0].id, 17)
+            .await
+            .expect("revoke");
+        let facts = store
+            .tutor_link_facts("hash-1")
+            .await
+            .expect("facts")
+            .expect("known");
+        assert!(through_tutor_link(&facts, 18).is_none());
+
+        // Deleting the internship deletes its follow-up and queues its scan.
+        store
+            .delete_internship(&edit, first, 19)
+            .await
+            .expect("delete");
+        assert!(
+            store
+                .weekly_reports(w.owner, first)
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        assert!(
+            store
+                .tutor_link_facts("hash-1")
+                .await
+                .expect("facts")
+                .is_none()
+        );
+        assert!(
+            store
+                .pending_blob_deletions(10)
+                .await
+                .expect("pending")
+                .contains(&"dddddddddddddddddddddddddddddddd".to_string())
+        );
+    })
+    .await;
+}
