@@ -119,8 +119,8 @@ pub fn check_siret(raw: &str) -> Result<String, InvalidInput> {
             }
         })
         .sum();
-    let ok =
-        luhn % 10 == 0 || (digits.starts_with("356000000") && values.iter().sum::<u32>() % 5 == 0);
+    let ok = luhn.is_multiple_of(10)
+        || (digits.starts_with("356000000") && values.iter().sum::<u32>().is_multiple_of(5));
     if ok {
         Ok(digits)
     } else {

@@ -5,7 +5,8 @@
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
 use crate::pages::{
-    account, admin, api, assets, auth, browse, dashboard, documents, dossier, portable, public,
+    account, admin, api, assets, auth, browse, dashboard, documents, dossier, internships,
+    portable, public,
 };
 use crate::{AppState, security, session};
 use axum::Router;
@@ -42,6 +43,21 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/students/{id}/synthesis.xlsx", get(documents::synthesis_xlsx)),
         (Method::POST, "/students/{id}/synthesis-import", post(documents::import_synthesis).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
         (Method::GET, "/students/{id}/export.zip", get(portable::export)),
+        (Method::GET, "/students/{id}/internships", get(internships::list)),
+        (Method::POST, "/students/{id}/internships", post(internships::create)),
+        (Method::GET, "/students/{id}/internships/{iid}/edit", get(internships::edit_form)),
+        (Method::POST, "/students/{id}/internships/{iid}", post(internships::update)),
+        (Method::POST, "/students/{id}/internships/{iid}/delete", post(internships::delete)),
+        (Method::POST, "/students/{id}/internships/{iid}/reports", post(internships::report)),
+        (Method::POST, "/students/{id}/internships/{iid}/reviews", post(internships::review)),
+        (Method::POST, "/students/{id}/internships/{iid}/certificate", post(internships::upload_certificate).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
+        (Method::GET, "/students/{id}/internships/{iid}/certificate", get(internships::download_certificate)),
+        (Method::POST, "/students/{id}/internships/{iid}/certificate/confirm", post(internships::confirm_certificate)),
+        (Method::POST, "/students/{id}/internships/{iid}/tutor-links", post(internships::create_tutor_link)),
+        (Method::POST, "/students/{id}/internships/{iid}/tutor-links/{tlid}/revoke", post(internships::revoke_tutor_link)),
+        (Method::GET, "/t/{tutor_token}", get(internships::tutor)),
+        (Method::POST, "/t/{tutor_token}/review", post(internships::tutor_review)),
+        (Method::POST, "/t/{tutor_token}/certificate", post(internships::tutor_certificate)),
         (Method::POST, "/students/{id}/import", post(portable::import).layer(DefaultBodyLimit::max(portable::IMPORT_LIMIT))),
         (Method::GET, "/students/{id}/e5/{n}/sheet.pdf", get(documents::e5_sheet_pdf)),
         (Method::GET, "/p/{token}", get(public::portfolio)),

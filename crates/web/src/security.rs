@@ -69,7 +69,9 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
     }
     let expected = match req.extensions().get::<Arc<SessionCtx>>() {
         Some(ctx) => ctx.csrf_token.clone(),
-        None if req.uri().path() == "/login" => {
+        // Anonymous forms — the login form and the tutor's link pages — carry the token of the
+        // anonymous form cookie (double submit).
+        None if req.uri().path() == "/login" || req.uri().path().starts_with("/t/") => {
             match cookie_value(req.headers(), state.config.login_cookie_name()) {
                 Some(v) => v.to_string(),
                 None => return AppError::Csrf.into_response(),

@@ -495,3 +495,61 @@ pub struct ImportRowLine {
     pub problems: Vec<String>,
     pub blocking: bool,
 }
+
+#[derive(Template)]
+#[template(path = "pages/internships.html")]
+pub struct InternshipsPage {
+    pub layout: Layout,
+    pub student_id: i64,
+    pub student_name: String,
+    pub is_owner: bool,
+    /// A teacher of the class: tutor links, certificate check.
+    pub is_teacher: bool,
+    /// Writes reviews and confirms certificates (teacher or tutor).
+    pub can_review: bool,
+    pub internships: Vec<InternshipView>,
+    /// The form (new internship, or the one being corrected).
+    pub form: portfolio_domain::internship_form::InternshipForm,
+    pub editing: Option<i64>,
+    pub kinds: Vec<Choice>,
+    pub errors: Vec<String>,
+    pub notice: Option<Notice>,
+    /// A tutor link just made: shown once.
+    pub new_tutor_link: Option<String>,
+    pub this_monday: String,
+}
+
+impl InternshipsPage {
+    pub fn kind_is(&self, v: &str) -> bool {
+        self.form.kind == v
+    }
+    pub fn year_is(&self, v: &str) -> bool {
+        self.form.year_of_training == v
+    }
+    pub fn part_time(&self) -> bool {
+        self.form.full_time == "0"
+    }
+}
+
+pub struct InternshipView {
+    pub r: portfolio_store::InternshipRecord,
+    pub period: String,
+    pub kind: &'static str,
+    pub certificate: &'static str,
+    pub certificate_label: &'static str,
+    pub signed_by: Option<String>,
+    pub reports: Vec<(String, String)>,
+    pub reviews: Vec<(String, String, String)>,
+    pub links: Vec<(i64, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/tutor.html")]
+pub struct TutorPage {
+    pub layout: Layout,
+    pub token: String,
+    pub student_name: String,
+    pub internship: InternshipView,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+}

@@ -5,6 +5,7 @@
 //! * `access`: every route × every role against the committed table `tests/access.tsv`.
 //! * `security`: headers, CSRF, origin check, login throttling, session lifecycle, audit log.
 //! * `dossier`: réalisations, productions, coverage, the teachers' follow-up.
+//! * `internships`: internships, weekly reports, reviews, certificates, the tutor's link.
 //! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
 
 #[path = "web/access.rs"]
@@ -13,6 +14,8 @@ mod access;
 mod browser;
 #[path = "web/dossier.rs"]
 mod dossier;
+#[path = "web/internships.rs"]
+mod internships;
 #[path = "web/security.rs"]
 mod security;
 #[path = "web/support.rs"]

@@ -10,6 +10,7 @@ pub mod browse;
 pub mod dashboard;
 pub mod documents;
 pub mod dossier;
+pub mod internships;
 pub mod portable;
 pub mod public;
 

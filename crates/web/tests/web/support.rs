@@ -90,6 +90,10 @@ pub struct World {
     /// A public link of student_owner's portfolio.
     pub public_link: i64,
     pub public_token: String,
+    /// An internship of student_owner, and a tutor's link to it made by teacher_own.
+    pub internship: i64,
+    pub tutor_link: i64,
+    pub tutor_token: String,
     users: BTreeMap<&'static str, i64>,
 }
 
@@ -290,11 +294,52 @@ async fn build_world(store: &DynStore, blobs: &dyn BlobStore) -> World {
         .await
         .expect("public link");
 
+    let internship_input = portfolio_domain::internship_form::InternshipForm {
+        kind: "internship".into(),
+        organisation_name: "Mairie de Lyon".into(),
+        organisation_address: "1 place de la Comédie, 69001 Lyon".into(),
+        start_date: "2025-05-19".into(),
+        end_date: "2025-06-20".into(),
+        year_of_training: "1".into(),
+        full_time: "1".into(),
+        tutor_name: "Claire Tutrice".into(),
+        tutor_email: "claire.tutrice@lyon.fr".into(),
+        ..Default::default()
+    }
+    .parse()
+    .expect("valid internship");
+    let internship = store
+        .create_internship(&edit, &internship_input, now)
+        .await
+        .expect("internship");
+    let teacher_review = Actor::new(
+        users["teacher_own"],
+        vec![Grant::new(Role::Teacher, Some(class_a)).expect("grant")],
+    )
+    .student(&facts)
+    .and_then(|c| c.review())
+    .expect("the teacher follows the student");
+    let tutor_token = "fixture-tutor-link-token-abcdef0123456789".to_string();
+    let tutor_link = store
+        .create_tutor_link(
+            &teacher_review,
+            internship,
+            &portfolio_web::session::hash_token(&tutor_token),
+            users["teacher_own"],
+            now + 30 * 86_400,
+            now,
+        )
+        .await
+        .expect("tutor link");
+
     World {
         realisation,
         artifact,
         public_link,
         public_token,
+        internship,
+        tutor_link,
+        tutor_token,
         school_a,
         school_b,
         class_a,
@@ -711,6 +756,7 @@ pub fn concrete_path(path: &str, world: &World) -> String {
     let id = if path.starts_with("/students/")
         || path.starts_with("/api/v1/students/")
         || path.starts_with("/p/")
+        || path.starts_with("/t/")
     {
         world.user_id("student_owner").to_string()
     } else if path.starts_with("/classes/") {
@@ -735,6 +781,9 @@ pub fn concrete_path(path: &str, world: &World) -> String {
         .replace("{rid}", &world.realisation.to_string())
         .replace("{aid}", &world.artifact.to_string())
         .replace("{lid}", &world.public_link.to_string())
+        .replace("{iid}", &world.internship.to_string())
+        .replace("{tlid}", &world.tutor_link.to_string())
+        .replace("{tutor_token}", &world.tutor_token)
         .replace("{token}", &world.public_token)
         .replace("{n}", "1");
     assert!(

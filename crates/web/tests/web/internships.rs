@@ -1,0 +1,269 @@
+//! Internships and the follow-up platform over HTTP: the student's periods and weekly reports, the
+//! teacher's review and tutor link, the tutor without an account.
+
+use crate::support::*;
+
+fn form<'a>(org: &'a str, siret: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("kind", "internship"),
+        ("organisation_name", org),
+        ("organisation_address", "10 rue des Carmes, 14000 Caen"),
+        ("siret", siret),
+        ("start_date", "2026-05-18"),
+        ("end_date", "2026-06-19"),
+        ("year_of_training", "1"),
+        ("tutor_name", "Marc Tuteur"),
+        ("tutor_title", "Administrateur systèmes"),
+        ("tutor_email", "marc.tuteur@exemple.fr"),
+        ("objectives", "Migration de la messagerie"),
+    ]
+}
+
+#[tokio::test]
+async fn a_tutor_follows_an_internship_through_a_link_and_nothing_else() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let base = format!("/students/{owner}/internships");
+    let mut student = server.login("student_owner").await;
+
+    // The period, with a bad SIRET first: named, and nothing lost.
+    let page = student
+        .post(&base, &form("Cabinet Durand", "73282932000075"))
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("clé de contrôle"), "{}", page.body);
+    assert!(page.body.contains("Cabinet Durand"));
+    let page = student
+        .post(&base, &form("Cabinet Durand", "73282932000074"))
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = student.get(&base).await;
+    let iid: i64 = page
+        .body
+        .split("id=\"internship-")
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .max()
+        .expect("the new internship");
+
+    // Weekly reports inside the period only.
+    let reports = format!("{base}/{iid}/reports");
+    let page = student
+        .post(
+            &reports,
+            &[("week", "2026-05-20"), ("body", "Inventaire des boîtes")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = student
+        .post(
+            &reports,
+            &[("week", "2026-09-01"), ("body", "Hors période")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("en dehors de la période"),
+        "{}",
+        page.body
+    );
+
+    // The teacher makes a tutor link; it is shown once.
+    let mut teacher = server.login("teacher_own").await;
+    let page = teacher
+        .post(&format!("{base}/{iid}/tutor-links"), &[("days", "30")])
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let link = page
+        .body
+        .split("id=\"new-tutor-link\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the link")
+        .to_string();
+    let path = link
+        .split_once("/t/")
+        .map(|(_, t)| format!("/t/{t}"))
+        .expect("a /t/ link");
+    assert!(
+        !teacher.get(&base).await.body.contains(&path),
+        "the link is shown once only"
+    );
+
+    // The tutor, without an account: reads the reports, writes a review, confirms the certificate.
+    let mut tutor = server.client();
+    let page = tutor.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Inventaire des boîtes"));
+    assert!(page.body.contains("Cabinet Durand"));
+    tutor.csrf = tutor.cookies.get(LOGIN_COOKIE).cloned();
+    let page = tutor
+        .post(
+            &format!("{path}/review"),
+            &[
+                ("author_name", "Marc Tuteur"),
+                ("body", "Stagiaire autonome et rigoureux."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = tutor
+        .post(&format!("{path}/certificate"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = tutor.get(&path).await;
+    assert!(page.body.contains("Stagiaire autonome"));
+    assert!(
+        page.body.contains("id=\"certificate-state\">signée"),
+        "{}",
+        page.body
+    );
+    // Without the form token the tutor's page refuses to write.
+    let page = tutor
+        .post_form(
+            &format!("{path}/review"),
+            &[("author_name", "X"), ("body", "Y")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+
+    // The link opens nothing else: the dossier and the other internship stay closed.
+    assert_eq!(tutor.get(&format!("/students/{owner}")).await.status, 303);
+    let fixture = server.world.internship;
+    assert!(
+        !tutor.get(&path).await.body.contains("Mairie de Lyon"),
+        "another internship leaked"
+    );
+    let page = tutor
+        .get(&format!(
+            "{path}/../../students/{owner}/internships/{fixture}/edit"
+        ))
+        .await;
+    assert_ne!(page.status, 200);
+
+    // The student sees the review and the confirmation.
+    let page = student.get(&base).await;
+    assert!(page.body.contains("Stagiaire autonome"));
+    assert!(
+        page.body.contains("confirmée par le tuteur"),
+        "{}",
+        page.body
+    );
+
+    // Revoked or expired, the link answers like an unknown one.
+    let page = teacher.get(&base).await;
+    let lid: i64 = page
+        .body
+        .split("/tutor-links/")
+        .filter_map(|s| s.split('/').next()?.parse().ok())
+        .max()
+        .expect("a revocable link");
+    let page = teacher
+        .post(
+            &format!("{base}/{iid}/tutor-links/{lid}/revoke"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(tutor.get(&path).await.status, 404);
+    tutor.csrf = tutor.cookies.get(LOGIN_COOKIE).cloned();
+    assert_eq!(
+        tutor
+            .post(&format!("{path}/certificate"), &[("confirm", "yes")])
+            .await
+            .status,
+        404
+    );
+    // An expired link: made already out of date through the store.
+    let facts = server
+        .store
+        .student_facts(owner)
+        .await
+        .expect("facts")
+        .expect("student");
+    let review = portfolio_domain::access::Actor::new(
+        server.world.user_id("teacher_own"),
+        vec![
+            portfolio_domain::role::Grant::new(
+                portfolio_domain::role::Role::Teacher,
+                Some(server.world.class_a),
+            )
+            .expect("grant"),
+        ],
+    )
+    .student(&facts)
+    .and_then(|c| c.review())
+    .expect("teacher");
+    let now = portfolio_web::session::now();
+    server
+        .store
+        .create_tutor_link(
+            &review,
+            iid,
+            &portfolio_web::session::hash_token("expired-token-0123456789"),
+            server.world.user_id("teacher_own"),
+            now - 1,
+            now - 86_400,
+        )
+        .await
+        .expect("expired link");
+    assert_eq!(tutor.get("/t/expired-token-0123456789").await.status, 404);
+}
+
+#[tokio::test]
+async fn the_certificate_scan_is_checked_by_content_and_a_teacher_confirms_it() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let iid = server.world.internship;
+    let base = format!("/students/{owner}/internships/{iid}");
+    let mut student = server.login("student_owner").await;
+    let page = student
+        .post_multipart(
+            &format!("{base}/certificate"),
+            &[],
+            ("file", "attestation.docx", b"PK\x03\x04x"),
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("PDF ou une image"), "{}", page.body);
+    let page = student
+        .post_multipart(
+            &format!("{base}/certificate"),
+            &[],
+            ("file", "attestation.pdf", b"%PDF-1.4 signed"),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = student.get(&format!("/students/{owner}/internships")).await;
+    assert!(page.body.contains("déposée, non signée"), "{}", page.body);
+    let file = student.get(&format!("{base}/certificate")).await;
+    assert_eq!(file.status, 200);
+    assert!(
+        file.header("content-security-policy")
+            .is_some_and(|c| c.contains("sandbox"))
+    );
+    // The student cannot certify their own certificate; the teacher can.
+    assert_eq!(
+        student
+            .post(
+                &format!("{base}/certificate/confirm"),
+                &[("confirm", "yes")]
+            )
+            .await
+            .status,
+        403
+    );
+    let mut teacher = server.login("teacher_own").await;
+    let page = teacher
+        .post(
+            &format!("{base}/certificate/confirm"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let page = student.get(&format!("/students/{owner}/internships")).await;
+    assert!(
+        page.body.contains("vérifiée par l’équipe pédagogique"),
+        "{}",
+        page.body
+    );
+}
