@@ -560,3 +560,96 @@ async fn a_dossier_from_first_realisation_to_revoked_link_in_chromium() {
     }
     closed.expect("close the browser");
 }
+
+async fn tutor_scenario(browser: &Client, server: &TestServer) -> Result<()> {
+    let base = server.base.as_str();
+    let student = server.world.user_id("student_owner");
+    let iid = server.world.internship;
+
+    // A teacher sends a tutor link.
+    login_as(browser, base, "teacher_own").await?;
+    browser
+        .goto(&format!("{base}/students/{student}/internships"))
+        .await?;
+    click(
+        browser,
+        &format!("form[action$='/internships/{iid}/tutor-links'] button[type='submit']"),
+    )
+    .await?;
+    wait_for(browser, "#new-tutor-link").await?;
+    let link = browser
+        .find(Locator::Id("new-tutor-link"))
+        .await?
+        .text()
+        .await?;
+    ensure!(link.contains("/t/"), "not a tutor link: {link}");
+
+    // The tutor, without an account, writes a review and confirms the certificate.
+    browser.delete_all_cookies().await.ok();
+    browser.goto(&link).await?;
+    wait_for(browser, "#body").await?;
+    type_into(browser, "#body", "Stagiaire ponctuel, travail soigné.").await?;
+    click(browser, "form[action$='/review'] button[type='submit']").await?;
+    wait_for(browser, "#certificate-state").await?;
+    ensure!(
+        body_text(browser).await?.contains("Stagiaire ponctuel"),
+        "the review is not shown"
+    );
+    click(
+        browser,
+        "form[action$='/certificate'] input[name='confirm']",
+    )
+    .await?;
+    click(
+        browser,
+        "form[action$='/certificate'] button[type='submit']",
+    )
+    .await?;
+    wait_for(browser, "#certificate-state").await?;
+    let state = browser
+        .find(Locator::Id("certificate-state"))
+        .await?
+        .text()
+        .await?;
+    ensure!(state == "signée", "certificate state: {state}");
+
+    // The link refuses anything else: the dossier asks for a login.
+    browser.goto(&format!("{base}/students/{student}")).await?;
+    ensure!(
+        path_of(browser).await? == "/login",
+        "the tutor's link opened the dossier"
+    );
+
+    // Revoked by the teacher, the link stops working.
+    login_as(browser, base, "teacher_own").await?;
+    browser
+        .goto(&format!("{base}/students/{student}/internships"))
+        .await?;
+    click(
+        browser,
+        &format!("#internship-{iid} form[action*='/revoke'] button[type='submit']"),
+    )
+    .await?;
+    wait_for(browser, ".notice.ok").await?;
+    browser.delete_all_cookies().await.ok();
+    browser.goto(&link).await?;
+    ensure!(
+        body_text(browser).await?.contains("Page introuvable"),
+        "a revoked tutor link must not open"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_tutor_without_an_account_reviews_and_confirms_in_chromium() {
+    let server = TestServer::start().await;
+    let driver = Chromedriver::start();
+    let browser = driver.browser().await.expect("start Chromium");
+    let b = browser.clone();
+    let result = async { tutor_scenario(&b, &server).await }.await;
+    let closed = browser.close().await;
+    if let Err(e) = result {
+        panic!("browser scenario: {e:#}");
+    }
+    closed.expect("close the browser");
+}
