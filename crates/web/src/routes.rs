@@ -99,6 +99,8 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/api/v1/students/{id}/realisations/{rid}", get(api::realisation)),
         (Method::POST, "/api/v1/students/{id}/realisations/{rid}", post(api::update_realisation)),
         (Method::GET, "/api/v1/students/{id}/coverage", get(api::coverage)),
+        (Method::GET, "/api/v1/students/{id}/internships", get(api::internships)),
+        (Method::POST, "/api/v1/students/{id}/internships", post(api::create_internship)),
     ]
 }
 

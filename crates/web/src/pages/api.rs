@@ -77,7 +77,7 @@ async fn edit_cap(
     }
 }
 
-/// Every problem of a réalisation sent to the API, each with its field.
+/// Every problem of a form sent to the API, each with its field.
 fn invalid(errors: Vec<portfolio_domain::input::InvalidInput>) -> Response {
     let list: Vec<_> = errors
         .iter()
@@ -87,7 +87,7 @@ fn invalid(errors: Vec<portfolio_domain::input::InvalidInput>) -> Response {
         StatusCode::UNPROCESSABLE_ENTITY,
         Json(serde_json::json!({
             "error": "Saisie incorrecte",
-            "message": "la réalisation n’est pas enregistrée : corrigez les champs indiqués",
+            "message": "rien n’est enregistré : corrigez les champs indiqués",
             "errors": list,
         })),
     )
@@ -210,4 +210,42 @@ pub async fn coverage(
         bloc1,
         bloc2,
     }))
+}
+
+// ---- Internships ------------------------------------------------------------------------------
+
+/// The student's internships.
+pub async fn internships(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<portfolio_store::InternshipRecord>>, ApiError> {
+    let cap = student_access(&state, &ctx, &parts, &id).await?;
+    Ok(Json(state.store.internships(&cap).await?))
+}
+
+/// Records an internship from a JSON `InternshipForm`; answers 201 with it.
+pub async fn create_internship(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let (cap, edit) = edit_cap(&state, &ctx, &parts, &id).await?;
+    let form: portfolio_domain::internship_form::InternshipForm = serde_json::from_slice(&body)
+        .map_err(|e| {
+            ApiError(AppError::bad_input(
+                "",
+                format!("corps JSON illisible ({e}) : attendu un objet avec kind, organisation_name, start_date (AAAA-MM-JJ), end_date, year_of_training, tutor_name, tutor_email…"),
+            ))
+        })?;
+    let input = match form.parse() {
+        Ok(input) => input,
+        Err(errors) => return Ok(invalid(errors)),
+    };
+    let iid = state.store.create_internship(&edit, &input, now()).await?;
+    let record = state.store.internship(&cap, iid).await?;
+    Ok((StatusCode::CREATED, Json(record)).into_response())
 }

@@ -267,3 +267,48 @@ async fn the_certificate_scan_is_checked_by_content_and_a_teacher_confirms_it() 
         page.body
     );
 }
+
+#[tokio::test]
+async fn the_json_api_records_and_lists_internships() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let mut student = server.login("student_owner").await;
+    let token = student.csrf.clone().expect("token");
+    let path = format!("/api/v1/students/{owner}/internships");
+    let body = serde_json::json!({
+        "kind": "employment", "organisation_name": "ESN Normandie", "organisation_address": "Caen",
+        "start_date": "2025-01-06", "end_date": "2025-06-27", "year_of_training": "2", "full_time": "0",
+        "tutor_name": "Léa Chef", "tutor_email": "lea@esn.fr"
+    })
+    .to_string();
+    let headers = [
+        ("content-type", "application/json"),
+        ("x-csrf-token", token.as_str()),
+    ];
+    let page = student
+        .send_raw(reqwest::Method::POST, &path, body.into_bytes(), &headers)
+        .await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let v: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    assert_eq!(
+        (v["kind"].as_str(), v["full_time"].as_bool()),
+        (Some("employment"), Some(false))
+    );
+    assert_eq!(v["period"]["start"], "2025-01-06");
+    assert_eq!(v["certificate_state"], "missing");
+    let bad = serde_json::json!({"kind": "stage", "tutor_email": "x"}).to_string();
+    let page = student
+        .send_raw(reqwest::Method::POST, &path, bad.into_bytes(), &headers)
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("\"field\":\"kind\""), "{}", page.body);
+    let page = student.get(&path).await;
+    let list: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(2),
+        "the fixture's and the new one"
+    );
+    let mut other = server.login("student_other").await;
+    assert_eq!(other.get(&path).await.status, 403);
+}
