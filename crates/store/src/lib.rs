@@ -325,6 +325,12 @@ pub trait InternshipStore: Send + Sync {
     async fn tutor_link_facts(&self, token_hash: &str) -> Result<Option<TutorLinkFacts>>;
     /// For each student of the class, the Monday of their last weekly report.
     async fn last_weekly_reports(&self, cap: &ClassCap) -> Result<Vec<(i64, Option<time::Date>)>>;
+    /// Every internship of the students of the class, in one query.
+    async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipRecord>>;
+    /// (student, réalisation, skill code) of every tag of the class's réalisations, in one query.
+    async fn class_realisation_tags(&self, cap: &ClassCap) -> Result<Vec<(i64, i64, String)>>;
+    /// (student, handed in at) of the class's dossiers handed in and in force.
+    async fn class_submissions(&self, cap: &ClassCap) -> Result<Vec<(i64, i64)>>;
 }
 
 #[async_trait]

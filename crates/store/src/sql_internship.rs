@@ -426,6 +426,48 @@ macro_rules! internship_store {
                     .transpose()
                 }
 
+                async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipRecord>> {
+                    let cols = COLUMNS
+                        .split(", ")
+                        .map(|c| format!("i.{}", c.trim()))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "SELECT {cols} FROM internships i JOIN students s ON s.user_id = i.student_id \
+                         WHERE s.class_id = $1 ORDER BY i.student_id, i.start_date, i.id"
+                    );
+                    let rows = sqlx::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
+                    rows.iter().map(from_row).collect()
+                }
+
+                async fn class_realisation_tags(&self, cap: &ClassCap) -> Result<Vec<(i64, i64, String)>> {
+                    let rows = sqlx::query(
+                        "SELECT r.student_id, r.id, t.skill_code FROM realisation_skills t \
+                         JOIN realisations r ON r.id = t.realisation_id JOIN students s ON s.user_id = r.student_id \
+                         WHERE s.class_id = $1",
+                    )
+                    .bind(cap.class_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("student_id")?, r.try_get("id")?, r.try_get("skill_code")?)))
+                        .collect()
+                }
+
+                async fn class_submissions(&self, cap: &ClassCap) -> Result<Vec<(i64, i64)>> {
+                    let rows = sqlx::query(
+                        "SELECT d.student_id, MAX(d.submitted_at) AS at FROM dossier_submissions d \
+                         JOIN students s ON s.user_id = d.student_id \
+                         WHERE s.class_id = $1 AND d.reopened_at IS NULL GROUP BY d.student_id",
+                    )
+                    .bind(cap.class_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("student_id")?, r.try_get("at")?)))
+                        .collect()
+                }
+
                 async fn last_weekly_reports(&self, cap: &ClassCap) -> Result<Vec<(i64, Option<time::Date>)>> {
                     let rows = sqlx::query(
                         "SELECT s.user_id, MAX(w.week_start) AS last_week FROM students s \

@@ -319,3 +319,64 @@ async fn internships_are_recorded_by_their_student_and_followed_up() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_class_is_read_whole_for_its_dashboard() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit, _, _) = caps(&store, &w, w.owner).await;
+        let (_, other_edit, _, _) = caps(&store, &w, w.other).await;
+        store
+            .create_internship(&edit, &input("Mairie", "2026-05-18", "2026-06-19"), 1)
+            .await
+            .expect("internship");
+        store
+            .create_internship(&other_edit, &input("Agence", "2026-05-18", "2026-06-19"), 1)
+            .await
+            .expect("internship");
+        let form = portfolio_domain::realisation::RealisationForm {
+            title: "GLPI".into(),
+            start_date: "2025-09-01".into(),
+            end_date: "2025-09-30".into(),
+            setting: "training".into(),
+            modality: "solo".into(),
+            skills: vec!["B1.1.1".into(), "B2-SLAM.1.1".into()],
+            ..Default::default()
+        };
+        let input = form
+            .parse(portfolio_framework::bts_sio_2019(), Track::Slam)
+            .expect("valid");
+        let rid = store
+            .create_realisation(&edit, &input, 2)
+            .await
+            .expect("réalisation");
+        let profile = store.student_profile(&read).await.expect("profile");
+        let live = store.realisations(&read).await.expect("live");
+        store
+            .hand_in(
+                &edit,
+                &portfolio_store::DossierSnapshot::of(&profile, &live, None, 3),
+                3,
+            )
+            .await
+            .expect("hand in");
+
+        let class = class_cap(&store, w.class).await;
+        let internships = store.class_internships(&class).await.expect("internships");
+        assert_eq!(internships.len(), 2);
+        let mut tags = store.class_realisation_tags(&class).await.expect("tags");
+        tags.sort();
+        assert_eq!(
+            tags,
+            vec![
+                (w.owner, rid, "B1.1.1".to_string()),
+                (w.owner, rid, "B2-SLAM.1.1".to_string())
+            ]
+        );
+        assert_eq!(
+            store.class_submissions(&class).await.expect("submissions"),
+            vec![(w.owner, 3)]
+        );
+    })
+    .await;
+}
