@@ -9,15 +9,19 @@
 //! * [`realisation`]: a réalisation professionnelle as entered, checked field by field.
 //! * [`route`]: routes of study (voies de formation).
 //! * [`artifact`]: which files and links are accepted as productions.
+//! * [`conformity`]: the contrôle de conformité of the E4 dossier (annexe 6-2): grounds and state.
 //! * [`coverage`]: which competencies the réalisations cover, and the E5 pair check.
 //! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
+//! * [`internship`]: the internship rules of annexe III.B per route, as verdicts with reasons.
 //! * [`input`]: validated values built from user input, with French error messages.
 
 pub mod access;
 pub mod artifact;
+pub mod conformity;
 pub mod coverage;
 pub mod dossier;
 pub mod input;
+pub mod internship;
 pub mod internship_form;
 pub mod password;
 pub mod realisation;
