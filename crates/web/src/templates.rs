@@ -517,6 +517,8 @@ pub struct InternshipsPage {
     /// A tutor link just made: shown once.
     pub new_tutor_link: Option<String>,
     pub this_monday: String,
+    /// The rules of annexe III.B applied to the periods recorded, today.
+    pub verdict: portfolio_domain::internship::Verdict,
 }
 
 impl InternshipsPage {

@@ -20,7 +20,12 @@ use portfolio_domain::access::{
 };
 use portfolio_domain::artifact::{clean_file_name, file_type};
 use portfolio_domain::dossier::short_date;
+use portfolio_domain::internship::{
+    self, CandidateFacts, CertificateState as RuleCertificate, InternshipPeriod, PeriodKind,
+    TrainingYear, Verdict,
+};
 use portfolio_domain::internship_form::{InternshipForm, PlacementKind};
+use portfolio_domain::route::Route;
 use portfolio_store::{CertificateState, InternshipRecord};
 use time::Date;
 
@@ -141,8 +146,10 @@ async fn page(
     } = f;
     let profile = state.store.student_profile(cap).await?;
     let is_teacher = cap.review().is_some();
+    let records = state.store.internships(cap).await?;
+    let rules = verdict(profile.student.route, &records);
     let mut internships = Vec::new();
-    for r in state.store.internships(cap).await? {
+    for r in records {
         let links = if is_teacher {
             state.store.tutor_links(cap, r.id).await?
         } else {
@@ -175,7 +182,38 @@ async fn page(
         notice: notice_for(done),
         new_tutor_link,
         this_monday: portfolio_domain::realisation::iso(monday(today)),
+        verdict: rules,
     })
+}
+
+/// The periods as the rules of annexe III.B read them.
+pub fn rule_periods(records: &[InternshipRecord]) -> Vec<InternshipPeriod> {
+    records
+        .iter()
+        .map(|r| InternshipPeriod {
+            organisation: r.input.organisation_name.clone(),
+            period: r.input.period,
+            year_of_training: TrainingYear::from_number(r.input.year_of_training)
+                .unwrap_or(TrainingYear::First),
+            kind: match r.input.kind {
+                PlacementKind::Internship => PeriodKind::Internship,
+                PlacementKind::Employment => PeriodKind::Employment {
+                    full_time: r.input.full_time,
+                },
+                PlacementKind::Apprenticeship => PeriodKind::ApprenticeshipContract,
+            },
+            certificate: match r.certificate_state {
+                CertificateState::Missing => RuleCertificate::Missing,
+                CertificateState::Unsigned => RuleCertificate::Unsigned,
+                CertificateState::Signed => RuleCertificate::Signed,
+            },
+        })
+        .collect()
+}
+
+/// The verdict of annexe III.B for a student of `route` with these periods.
+pub fn verdict(route: Route, records: &[InternshipRecord]) -> Verdict {
+    internship::evaluate(&CandidateFacts::new(route), &rule_periods(records))
 }
 
 fn monday(d: Date) -> Date {

@@ -140,8 +140,19 @@ async fn a_tutor_follows_an_internship_through_a_link_and_nothing_else() {
         .await;
     assert_ne!(page.status, 200);
 
-    // The student sees the review and the confirmation.
+    // The student sees the review and the confirmation, and what the rules say today: a 1st-year
+    // internship alone is short of the 10 weeks of the school route.
     let page = student.get(&base).await;
+    assert!(
+        page.body.contains("conditions non remplies aujourd’hui"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"rules-failures\""), "{}", page.body);
+    assert!(
+        page.body.contains("2e année"),
+        "the missing 2nd-year period is named"
+    );
     assert!(page.body.contains("Stagiaire autonome"));
     assert!(
         page.body.contains("confirmée par le tuteur"),
