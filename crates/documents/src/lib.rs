@@ -10,9 +10,11 @@
 pub mod import;
 pub mod model;
 mod synthesis;
+mod table;
 
 pub use import::{
     ImportError, ImportLimits, ImportedHeader, ImportedRow, ImportedSection, ImportedSynthesis,
     RowProblem, RowProblemKind, RowReport, import_synthesis_xlsx, import_synthesis_xlsx_with,
 };
 pub use synthesis::{DocumentError, synthesis_xlsx};
+pub use table::{table_csv, table_xlsx};
