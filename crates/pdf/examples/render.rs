@@ -22,6 +22,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let pdf = portfolio_pdf::realisation_sheet_pdf(&common::realisation_sheet(len))?;
         std::fs::write(dir.join(format!("realisation-{len}.pdf")), pdf)?;
     }
+    for n in [6, 30, 60] {
+        let pdf = portfolio_pdf::internship_certificate_pdf(&common::internship_certificate(n))?;
+        std::fs::write(dir.join(format!("attestation-{n}.pdf")), pdf)?;
+    }
+    for len in [300, 3_000, 9_000] {
+        let pdf = portfolio_pdf::conformity_sheet_pdf(&common::conformity_sheet(len))?;
+        std::fs::write(dir.join(format!("conformite-{len}.pdf")), pdf)?;
+    }
+    // Ponctuelle, conforme, nobody named yet: the blank visa boxes.
+    let mut compliant = common::conformity_sheet(0);
+    compliant.exam_form = portfolio_framework::ExamForm::OneOff;
+    compliant.findings.clear();
+    compliant.decision = portfolio_domain::forms::ConformityDecision::Compliant;
+    compliant.deciders.clear();
+    let pdf = portfolio_pdf::conformity_sheet_pdf(&compliant)?;
+    std::fs::write(dir.join("conformite-conforme.pdf"), pdf)?;
     println!("written to {}", dir.display());
     Ok(())
 }

@@ -35,6 +35,14 @@ impl Style {
             size,
         }
     }
+
+    /// The same font, `factor` times the size.
+    pub fn scaled(self, factor: f32) -> Style {
+        Style {
+            size: self.size * factor,
+            ..self
+        }
+    }
 }
 
 /// Text in one style.
@@ -524,6 +532,9 @@ pub struct Row {
     pub keep_with_next: bool,
     /// Stretch the row down to the bottom of the page (the last box of a form).
     pub fill_page: bool,
+    /// Where the page ends, split between lines rather than move to the next page whole:
+    /// free text in a form, which would otherwise leave most of a page blank.
+    pub breakable: bool,
     /// This row starts a section; `continued` is drawn under the repeated header when the
     /// section goes on over a page break (« … (suite) »).
     pub continued: Option<Box<Row>>,
@@ -536,8 +547,14 @@ impl Row {
             min_height: 0.0,
             keep_with_next: false,
             fill_page: false,
+            breakable: false,
             continued: None,
         }
+    }
+
+    pub fn breakable(mut self) -> Row {
+        self.breakable = true;
+        self
     }
 
     pub fn min_height(mut self, h: f32) -> Row {
@@ -1036,11 +1053,18 @@ impl Composer {
             blocks.push(measure_rows(&table.rows[g.clone()], &table.columns, x)?);
         }
 
-        // The header goes with the first rows.
+        // The header goes with the first rows (with the first lines of a breakable one).
         let first = blocks.first().map_or(0.0, Block::height);
+        let starts_here = match (groups.first(), blocks.first()) {
+            (Some(g), Some(b)) if breakable(&table.rows[g.clone()]) => {
+                split_block(b, self.remaining() - header_height).is_some()
+            }
+            _ => false,
+        };
         if header_height + first > self.remaining()
             && header_height + first <= self.page_body()
             && self.y > self.margins.top
+            && !starts_here
         {
             self.new_page();
         }
@@ -1066,17 +1090,15 @@ impl Composer {
                 section.as_ref()
             };
             let top = header_height + repeat.map_or(0.0, Block::height);
+            let rows = &table.rows[group.clone()];
             if block.height() <= self.remaining() {
                 self.draw(block)?;
-            } else if block.height() <= self.page_body() - top {
+            } else if !breakable(rows) && block.height() <= self.page_body() - top {
                 self.new_page();
                 self.draw_rows(header.as_ref())?;
                 self.draw_rows(repeat)?;
                 self.draw(block)?;
-            } else if table.rows[group.clone()]
-                .iter()
-                .any(|r| r.cells.iter().any(|c| c.rowspan > 1))
-            {
+            } else if tied(rows) {
                 // Rows tied by a row span cannot be split: on a page of their own, even if
                 // they overflow it (the forms have no such group taller than a page).
                 if self.y > self.margins.top + top + 0.5 {
@@ -1086,7 +1108,8 @@ impl Composer {
                 }
                 self.draw(block)?;
             } else {
-                // Taller than a page: row by row, splitting rows between lines.
+                // Taller than a page, or breakable: row by row, splitting rows between
+                // lines.
                 for r in group.clone() {
                     let rows = std::slice::from_ref(&table.rows[r]);
                     let mut block = measure_rows(rows, &table.columns, x)?;
@@ -1169,6 +1192,35 @@ impl Composer {
         }
         Ok(self.pages)
     }
+}
+
+/// Lays out a one-page form at the first of `scales` (a factor on its type sizes and
+/// fixed heights) at which it fits on one page: long free text makes the type a little
+/// smaller rather than push the signatures onto a second sheet. If none fits, the layout at
+/// the first scale, on as many pages as it takes: smaller type would not save the page.
+pub fn fit_one_page(
+    scales: &[f32],
+    mut compose: impl FnMut(f32) -> Result<Composer, PdfError>,
+) -> Result<Composer, PdfError> {
+    let mut first = None;
+    for &scale in scales {
+        let composer = compose(scale)?;
+        if composer.page_count() == 1 {
+            return Ok(composer);
+        }
+        first.get_or_insert(composer);
+    }
+    first.ok_or_else(|| PdfError::Layout("aucune échelle où mettre la page en forme".to_owned()))
+}
+
+/// Rows joined by a row span.
+fn tied(rows: &[Row]) -> bool {
+    rows.iter().any(|r| r.cells.iter().any(|c| c.rowspan > 1))
+}
+
+/// A group that may be split where the page ends (see [`Row::breakable`]).
+fn breakable(rows: &[Row]) -> bool {
+    !tied(rows) && rows.last().is_some_and(|r| r.breakable)
 }
 
 /// Rows that must stay on one page: joined by a row span or by `keep_with_next`.
@@ -1296,6 +1348,32 @@ mod tests {
             .collect();
         assert_eq!(lines.len(), 200, "no line lost or doubled");
         assert!(lines.windows(2).all(|w| w[0] < w[1]), "in order");
+    }
+
+    #[test]
+    fn a_breakable_row_starts_where_the_page_is_and_goes_on_over_the_next() {
+        let body: String = (0..60)
+            .map(|i| format!("ligne{i:02}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let rows = |breakable: bool| {
+            let row = Row::new(vec![Cell::text(body.clone(), Style::regular(8.0))]);
+            let mut t = Table::new(vec![300.0]);
+            t.rows = vec![if breakable { row.breakable() } else { row }];
+            t
+        };
+        for breakable in [false, true] {
+            let mut c = Composer::new(crate::doc::A4, Margins::all(30.0));
+            c.space(500.0);
+            c.table(&rows(breakable)).expect("laid out");
+            let pages = texts(&c.into_pages(|_, _| None).expect("pages"));
+            assert_eq!(pages.len(), 2);
+            // Moved whole to the second page, or started on the first.
+            assert_eq!(pages[0].is_empty(), !breakable);
+            let lines: Vec<&String> = pages.iter().flatten().collect();
+            assert_eq!(lines.len(), 60, "no line lost or doubled");
+            assert!(lines.windows(2).all(|w| w[0] < w[1]), "in order");
+        }
     }
 
     #[test]

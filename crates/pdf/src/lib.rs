@@ -7,6 +7,8 @@
 //! |---|---|
 //! | [`synthesis_pdf`] | the tableau de synthèse des réalisations professionnelles (annexe 6-1), A4 portrait like the national .xlsx model printed |
 //! | [`realisation_sheet_pdf`] | the E5 fiche descriptive de réalisation professionnelle (annexe 7-1-A SISR / 7-1-B SLAM), recto and verso |
+//! | [`internship_certificate_pdf`] | the attestation de stage (annexe 9), one page, signature and stamp boxes left empty |
+//! | [`conformity_sheet_pdf`] | the fiche de contrôle de conformité of the E4 dossier (annexe 6-2), one page |
 //!
 //! The référentiel's labels (competencies, skills) come from
 //! [`portfolio_framework::bts_sio_2019`], never from this crate.
@@ -17,18 +19,24 @@
 //! bordered tables with spans and turned text, page breaks that repeat a table's header);
 //! `doc` writes the pages with `pdf-writer`, embedding DejaVu Sans and DejaVu Sans Bold
 //! (vendored in `fonts/`, Bitstream Vera licence) subset to the glyphs used, as CID fonts
-//! with a ToUnicode map so that the text can be searched, copied and extracted. Later forms
-//! (grille d'aide à l'évaluation, fiche de conformité, attestations) are meant to be built
-//! with the same [`layout`] types.
+//! with a ToUnicode map so that the text can be searched, copied and extracted. The
+//! one-page forms share `form` (their type at a scale, check boxes, fields) and shrink their
+//! type a little rather than spill onto a second page ([`layout::fit_one_page`]).
 
+mod conformity;
 mod doc;
 mod font;
+mod form;
+mod internship;
 pub mod layout;
 mod realisation;
 mod synthesis;
 
+pub use conformity::conformity_sheet_pdf;
+
 pub use doc::{A4, Meta, Rotation, Size};
 pub use font::{FontId, FontMetrics, metrics};
+pub use internship::internship_certificate_pdf;
 pub use realisation::realisation_sheet_pdf;
 pub use synthesis::synthesis_pdf;
 
@@ -50,6 +58,10 @@ pub enum PdfError {
     /// The embedded fonts could not be read or subset.
     #[error("police de caractères : {0}")]
     Font(String),
+    /// A form's input that contradicts itself (a dossier « conforme » with a ground ticked, a
+    /// duration longer than the dates).
+    #[error(transparent)]
+    InvalidForm(#[from] portfolio_domain::forms::FormError),
     /// A table built inconsistently (a bug of the renderer, not of the data).
     #[error("mise en page : {0}")]
     Layout(String),

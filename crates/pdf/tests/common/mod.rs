@@ -4,8 +4,13 @@
 
 use std::collections::BTreeSet;
 
+use portfolio_domain::conformity::Ground;
 use portfolio_domain::dossier::{
     Modality, Period, RealisationSheet, Setting, SynthesisRow, SynthesisTable,
+};
+use portfolio_domain::forms::{
+    ConformityDecision, ConformitySheetForm, Finding, HostOrganisation, InternshipCertificateForm,
+    InternshipDuration, Person, Trainee,
 };
 use portfolio_framework::{ExamForm, Track};
 use time::{Date, Duration, Month};
@@ -125,6 +130,86 @@ pub fn realisation_sheet(description_len: usize) -> RealisationSheet {
             "Schéma de l’architecture de supervision (PDF)".to_owned(),
             "Modèles Zabbix exportés (XML)".to_owned(),
             "Procédure d’exploitation et de reprise".to_owned(),
+        ],
+    }
+}
+
+pub const ACTIVITIES: [&str; 6] = [
+    "Inventaire du parc avec GLPI et « FusionInventory » : 240 postes, 35 imprimantes",
+    "Déploiement de 40 postes de travail sous Windows 11 par WDS et MDT",
+    "Mise en place de la sauvegarde des serveurs de fichiers (stratégie 3-2-1, tests de restauration)",
+    "Traitement des demandes d’assistance des agents de niveau 1 et 2",
+    "Rédaction des procédures d’exploitation à l’intention de l’équipe du service informatique",
+    "Participation à la migration de l’annuaire vers un nouveau contrôleur de domaine",
+];
+
+/// An attestation de stage with `activities` activities (cycling through [`ACTIVITIES`]).
+pub fn internship_certificate(activities: usize) -> InternshipCertificateForm {
+    InternshipCertificateForm {
+        session_year: 2027,
+        track: Track::Sisr,
+        candidate_number: Some(CANDIDATE_NUMBER.to_owned()),
+        organisation: HostOrganisation {
+            name: "Mairie de Saint-Étienne-du-Rouvray – direction des systèmes d’information"
+                .to_owned(),
+            address: "Place de la Libération\nCS 80458\n76801 Saint-Étienne-du-Rouvray Cedex"
+                .to_owned(),
+            siret: Some("21760575000019".to_owned()),
+        },
+        trainee: Trainee {
+            name: CANDIDATE.to_owned(),
+            birth_date: Some(date(2006, Month::March, 14)),
+            school_name: "Lycée Jean-Baptiste Say – Paris".to_owned(),
+        },
+        period: Period::new(date(2026, Month::May, 18), date(2026, Month::June, 26))
+            .expect("ordered"),
+        duration: InternshipDuration { weeks: 5, days: 3 },
+        activities: (0..activities)
+            .map(|i| ACTIVITIES[i % ACTIVITIES.len()].to_owned())
+            .collect(),
+        tutor: Person {
+            name: "Grégoire Lefèvre".to_owned(),
+            job_title: "Responsable du pôle infrastructure".to_owned(),
+        },
+        place: "Saint-Étienne-du-Rouvray".to_owned(),
+        date: Some(date(2026, Month::June, 26)),
+    }
+}
+
+/// A fiche de conformité: the attestation ground ticked with two facts, one of them
+/// `fact_len` characters long, awaiting the documents; checked by the teaching team.
+pub fn conformity_sheet(fact_len: usize) -> ConformitySheetForm {
+    ConformitySheetForm {
+        academy: "Aix-Marseille".to_owned(),
+        session_year: 2027,
+        exam_label: "Épreuve E4 – Support et mise à disposition de services informatiques"
+            .to_owned(),
+        candidate_name: CANDIDATE.to_owned(),
+        candidate_number: Some(CANDIDATE_NUMBER.to_owned()),
+        school_name: "Lycée Jean-Baptiste Say – Paris".to_owned(),
+        track: Track::Slam,
+        exam_form: ExamForm::Continuous,
+        findings: vec![Finding {
+            ground: Ground::MissingCertificates,
+            facts: vec![
+                "Attestation du stage de première année non signée par l’organisation « Mairie de Lyon »."
+                    .to_owned(),
+                long_text(fact_len),
+            ],
+        }],
+        decision: ConformityDecision::AwaitingCertificates {
+            deadline: Some(date(2027, Month::March, 19)),
+        },
+        check_date: Some(date(2027, Month::March, 5)),
+        deciders: vec![
+            Person {
+                name: "Agnès Perrin".to_owned(),
+                job_title: "Professeure d’informatique, SLAM".to_owned(),
+            },
+            Person {
+                name: "Noël Bénard".to_owned(),
+                job_title: "Professeur d’économie-gestion".to_owned(),
+            },
         ],
     }
 }
