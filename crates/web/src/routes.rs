@@ -5,8 +5,8 @@
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
 use crate::pages::{
-    account, admin, api, assets, auth, browse, dashboard, documents, dossier, internships,
-    portable, public,
+    account, admin, api, assets, auth, browse, class_dashboard, dashboard, documents, dossier,
+    internships, portable, public,
 };
 use crate::{AppState, security, session};
 use axum::Router;
@@ -76,6 +76,9 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/students/{id}/artifacts/{aid}", get(dossier::download_artifact)),
         (Method::POST, "/students/{id}/artifacts/{aid}/delete", post(dossier::delete_artifact)),
         (Method::GET, "/classes/{id}", get(browse::class)),
+        (Method::GET, "/classes/{id}/dashboard", get(class_dashboard::dashboard)),
+        (Method::GET, "/classes/{id}/dashboard.csv", get(class_dashboard::dashboard_csv)),
+        (Method::GET, "/classes/{id}/dashboard.xlsx", get(class_dashboard::dashboard_xlsx)),
         (Method::GET, "/schools/{id}", get(browse::school)),
         (Method::GET, "/commissions/{id}", get(browse::commission)),
         (Method::GET, "/exam-sessions/{id}", get(browse::exam_session)),

@@ -555,3 +555,57 @@ pub struct TutorPage {
     pub error: Option<String>,
     pub notice: Option<Notice>,
 }
+
+#[derive(Template)]
+#[template(path = "pages/class_dashboard.html")]
+pub struct ClassDashboardPage {
+    pub layout: Layout,
+    pub class: ClassRecord,
+    pub b1: Vec<(String, String)>,
+    pub b2: Vec<(String, String)>,
+    pub rows: Vec<DashboardRow>,
+    pub sort: String,
+    pub filter: String,
+    pub filters: Vec<Choice>,
+    pub this_monday: String,
+    pub can_open_dossiers: bool,
+}
+
+impl ClassDashboardPage {
+    pub fn filter_is(&self, v: &str) -> bool {
+        self.filter == v
+    }
+}
+
+/// One student of the class dashboard.
+pub struct DashboardRow {
+    pub student_id: i64,
+    pub name: String,
+    pub route: &'static str,
+    /// Réalisations per Bloc 1 competency, then per Bloc 2 competency.
+    pub b1: Vec<usize>,
+    pub b2: Vec<usize>,
+    pub b1_covered: usize,
+    pub b2_covered: usize,
+    pub weeks: String,
+    pub weeks_days: u32,
+    pub rules_satisfied: bool,
+    pub rules_summary: String,
+    pub certificates: String,
+    pub certificates_missing: usize,
+    pub handed_in: Option<String>,
+    pub last_report: Option<String>,
+    pub reported_this_week: bool,
+}
+
+impl DashboardRow {
+    /// The heat class of a cell: 0, 1, 2, 3 or more réalisations.
+    pub fn heat(n: &usize) -> &'static str {
+        match n {
+            0 => "heat0",
+            1 => "heat1",
+            2 => "heat2",
+            _ => "heat3",
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod browse;
+pub mod class_dashboard;
 pub mod dashboard;
 pub mod documents;
 pub mod dossier;

@@ -323,3 +323,108 @@ async fn the_json_api_records_and_lists_internships() {
     let mut other = server.login("student_other").await;
     assert_eq!(other.get(&path).await.status, 403);
 }
+
+#[tokio::test]
+async fn the_class_dashboard_shows_coverage_internships_and_reports_and_exports_safely() {
+    let server = TestServer::start().await;
+    let class = server.world.class_a;
+    // A student whose name a spreadsheet would take for a formula.
+    let id = server
+        .store
+        .create_user(&portfolio_store::NewUser {
+            email: "formule@exemple.fr".into(),
+            first_name: "=HYPERLINK(\"http://x\")".into(),
+            last_name: "Zorro".into(),
+            password_hash: None,
+            created_at: 0,
+        })
+        .await
+        .expect("user");
+    server
+        .store
+        .enroll_student(
+            id,
+            &portfolio_store::Enrolment {
+                class_id: class,
+                route: portfolio_domain::route::Route::School,
+                candidate_number: None,
+            },
+        )
+        .await
+        .expect("enrol");
+    let mut teacher = server.login("teacher_own").await;
+    let page = teacher.get(&format!("/classes/{class}/dashboard")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let owner = server.world.user_id("student_owner");
+    let row = page
+        .body
+        .split(&format!("id=\"student-{owner}\""))
+        .nth(1)
+        .and_then(|s| s.split("</tr>").next())
+        .expect("the owner's row");
+    // The fixture réalisation mobilises B1.1 and B2-SISR.1: one réalisation each.
+    assert!(row.contains("heat1\">1</td>"), "{row}");
+    assert!(row.contains("B1 1/6"), "{row}");
+    assert!(row.contains("non conforme aujourd’hui"), "{row}");
+    assert!(row.contains("0/1 signée(s)"), "{row}");
+    // Filters: nobody has reported this week; only the owner has an internship to certify.
+    let page = teacher
+        .get(&format!("/classes/{class}/dashboard?filter=certificates"))
+        .await;
+    assert!(page.body.contains(&format!("student-{owner}")));
+    assert!(
+        !page.body.contains(&format!("student-{id}\"")),
+        "no internship, nothing to certify"
+    );
+    let page = teacher
+        .get(&format!(
+            "/classes/{class}/dashboard?sort=weeks&filter=no_report"
+        ))
+        .await;
+    assert!(
+        page.body.contains(&format!("student-{owner}"))
+            && page.body.contains(&format!("student-{id}"))
+    );
+
+    // Exports: the formula-looking name is neutralised in CSV, a text cell in .xlsx.
+    let csv = teacher
+        .get(&format!("/classes/{class}/dashboard.csv"))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.contains("\"Zorro '=HYPERLINK(\"\"http://x\"\")\"")
+            || csv.body.contains("\"Zorro =HYPERLINK"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        !csv.body.contains("\";=HYPERLINK") && !csv.body.contains("\"=HYPERLINK"),
+        "{}",
+        csv.body
+    );
+    let xlsx = teacher
+        .get(&format!("/classes/{class}/dashboard.xlsx"))
+        .await;
+    assert_eq!(xlsx.status, 200);
+    assert!(
+        xlsx.header("content-type")
+            .is_some_and(|c| c.contains("spreadsheetml"))
+    );
+    // Students and admins do not see it.
+    let mut student = server.login("student_owner").await;
+    assert_eq!(
+        student
+            .get(&format!("/classes/{class}/dashboard"))
+            .await
+            .status,
+        403
+    );
+    let mut admin = server.login("admin").await;
+    assert_eq!(
+        admin
+            .get(&format!("/classes/{class}/dashboard"))
+            .await
+            .status,
+        403
+    );
+}
