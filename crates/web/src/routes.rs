@@ -52,6 +52,7 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/students/{id}/internships/{iid}/reviews", post(internships::review)),
         (Method::POST, "/students/{id}/internships/{iid}/certificate", post(internships::upload_certificate).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
         (Method::GET, "/students/{id}/internships/{iid}/certificate", get(internships::download_certificate)),
+        (Method::GET, "/students/{id}/internships/{iid}/certificate-form.pdf", get(internships::certificate_form_pdf)),
         (Method::POST, "/students/{id}/internships/{iid}/certificate/confirm", post(internships::confirm_certificate)),
         (Method::POST, "/students/{id}/internships/{iid}/tutor-links", post(internships::create_tutor_link)),
         (Method::POST, "/students/{id}/internships/{iid}/tutor-links/{tlid}/revoke", post(internships::revoke_tutor_link)),

@@ -795,3 +795,78 @@ pub async fn tutor_certificate(
     state.store.confirm_certificate(&cap, iid, now()).await?;
     Ok(Redirect::to(&format!("/t/{token}?done=confirmed")).into_response())
 }
+
+/// The attestation de stage (annexe 9), pre-filled for the organisation to sign.
+pub async fn certificate_form_pdf(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path((id, iid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let cap = student_access(&state, &ctx, &parts, &id).await?;
+    if !cap.can_edit() && cap.review().is_none() {
+        return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await);
+    }
+    let r = state.store.internship(&cap, path_id(&iid)?).await?;
+    let profile = state.store.student_profile(&cap).await?;
+    // Working days of presence, as the rules of annexe III.B count them.
+    let mut days: u32 = 0;
+    let mut d = r.input.period.start();
+    while d <= r.input.period.end() {
+        if internship::is_working_day(d) {
+            days += 1;
+        }
+        match d.next_day() {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    let form = portfolio_domain::forms::InternshipCertificateForm {
+        session_year: i32::try_from(profile.session_year).unwrap_or_default(),
+        track: profile.student.track,
+        candidate_number: profile.student.candidate_number.clone(),
+        organisation: portfolio_domain::forms::HostOrganisation {
+            name: r.input.organisation_name.clone(),
+            address: r.input.organisation_address.clone(),
+            siret: r.input.siret.clone(),
+        },
+        trainee: portfolio_domain::forms::Trainee {
+            name: format!(
+                "{} {}",
+                profile.student.last_name.to_uppercase(),
+                profile.student.first_name
+            ),
+            birth_date: None,
+            school_name: profile.school.name.clone(),
+        },
+        period: r.input.period,
+        duration: portfolio_domain::forms::InternshipDuration {
+            weeks: u16::try_from(days / 5).unwrap_or(u16::MAX),
+            days: u16::try_from(days % 5).unwrap_or(0),
+        },
+        activities: r
+            .input
+            .objectives
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+        tutor: portfolio_domain::forms::Person {
+            name: r.input.tutor_name.clone(),
+            job_title: r.input.tutor_title.clone(),
+        },
+        place: String::new(),
+        date: None,
+    };
+    let bytes = super::blocking(move || {
+        portfolio_pdf::internship_certificate_pdf(&form)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("attestation de stage")))
+    })
+    .await?;
+    Ok(super::attachment(
+        bytes,
+        "application/pdf",
+        &format!("attestation-de-stage-{}.pdf", r.id),
+    ))
+}

@@ -302,6 +302,28 @@ async fn click(browser: &Client, css: &str) -> Result<()> {
     Ok(())
 }
 
+/// Clicks a submit button and waits until the browser has left the page (the button is gone
+/// from the document), so that the next look is at the new page.
+async fn submit(browser: &Client, css: &str) -> Result<()> {
+    let button = browser
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("no element {css}"))?;
+    button
+        .clone()
+        .click()
+        .await
+        .with_context(|| format!("click {css}"))?;
+    for _ in 0..200 {
+        // A stale element means the page it belonged to was replaced.
+        if button.is_displayed().await.is_err() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("submitting {css} did not leave the page")
+}
+
 async fn type_into(browser: &Client, css: &str, text: &str) -> Result<()> {
     browser
         .find(Locator::Css(css))
@@ -338,6 +360,7 @@ async fn create_realisation(
 ) -> Result<String> {
     browser.goto(&format!("{base}/students/{student}")).await?;
     click(browser, "a[href$='/realisations/new']").await?;
+    wait_for(browser, "#title").await?;
     type_into(browser, "#title", title).await?;
     set_date(browser, "start_date", "2025-11-03").await?;
     set_date(browser, "end_date", "2025-12-12").await?;
@@ -357,7 +380,7 @@ async fn create_realisation(
             .await?;
         click(browser, &format!("input[name='skills'][value='{s}']")).await?;
     }
-    click(browser, "form.wide button[type='submit']").await?;
+    submit(browser, "form.wide button[type='submit']").await?;
     let saved = browser
         .wait()
         .at_most(Duration::from_secs(10))
@@ -416,7 +439,7 @@ async fn dossier_scenario(browser: &Client, server: &TestServer) -> Result<()> {
     // A production: a link.
     type_into(browser, "#link_name", "Tableau de bord Zabbix").await?;
     type_into(browser, "#url", "https://zabbix.example.fr/").await?;
-    click(browser, "form[action$='/links'] button[type='submit']").await?;
+    submit(browser, "form[action$='/links'] button[type='submit']").await?;
     wait_for(browser, "#artifacts a[rel]").await?;
     let text = body_text(browser).await?;
     ensure!(
@@ -473,7 +496,7 @@ async fn dossier_scenario(browser: &Client, server: &TestServer) -> Result<()> {
         "Ajoutez une capture du tableau de bord.",
     )
     .await?;
-    click(browser, "form[action$='/comments'] button[type='submit']").await?;
+    submit(browser, "form[action$='/comments'] button[type='submit']").await?;
     wait_for(browser, "#comments strong").await?;
     ensure!(
         body_text(browser).await?.contains("Ajoutez une capture"),
@@ -489,7 +512,7 @@ async fn dossier_scenario(browser: &Client, server: &TestServer) -> Result<()> {
     );
     browser.goto(&format!("{base}/students/{student}")).await?;
     click(browser, "form[action$='/hand-in'] input[name='confirm']").await?;
-    click(browser, "form[action$='/hand-in'] button[type='submit']").await?;
+    submit(browser, "form[action$='/hand-in'] button[type='submit']").await?;
     wait_for(browser, "form[action$='/public-links']").await?;
     let Ok(status) = browser.find(Locator::Id("hand-in-status")).await else {
         bail!(
@@ -500,7 +523,7 @@ async fn dossier_scenario(browser: &Client, server: &TestServer) -> Result<()> {
     };
     let status = status.text().await?;
     ensure!(status.contains("Dossier remis le"), "{status}");
-    click(
+    submit(
         browser,
         "form[action$='/public-links'] button[type='submit']",
     )
@@ -535,7 +558,7 @@ async fn dossier_scenario(browser: &Client, server: &TestServer) -> Result<()> {
     // Revoked, the link stops working.
     login_as(browser, base, "student_owner").await?;
     browser.goto(&format!("{base}/students/{student}")).await?;
-    click(browser, "form[action$='/revoke'] button[type='submit']").await?;
+    submit(browser, "form[action$='/revoke'] button[type='submit']").await?;
     wait_for(browser, "#public-links s").await?;
     browser.delete_all_cookies().await.ok();
     browser.goto(&link).await?;
@@ -571,7 +594,7 @@ async fn tutor_scenario(browser: &Client, server: &TestServer) -> Result<()> {
     browser
         .goto(&format!("{base}/students/{student}/internships"))
         .await?;
-    click(
+    submit(
         browser,
         &format!("form[action$='/internships/{iid}/tutor-links'] button[type='submit']"),
     )
@@ -589,7 +612,7 @@ async fn tutor_scenario(browser: &Client, server: &TestServer) -> Result<()> {
     browser.goto(&link).await?;
     wait_for(browser, "#body").await?;
     type_into(browser, "#body", "Stagiaire ponctuel, travail soigné.").await?;
-    click(browser, "form[action$='/review'] button[type='submit']").await?;
+    submit(browser, "form[action$='/review'] button[type='submit']").await?;
     wait_for(browser, "#certificate-state").await?;
     ensure!(
         body_text(browser).await?.contains("Stagiaire ponctuel"),
@@ -600,7 +623,7 @@ async fn tutor_scenario(browser: &Client, server: &TestServer) -> Result<()> {
         "form[action$='/certificate'] input[name='confirm']",
     )
     .await?;
-    click(
+    submit(
         browser,
         "form[action$='/certificate'] button[type='submit']",
     )
@@ -625,7 +648,7 @@ async fn tutor_scenario(browser: &Client, server: &TestServer) -> Result<()> {
     browser
         .goto(&format!("{base}/students/{student}/internships"))
         .await?;
-    click(
+    submit(
         browser,
         &format!("#internship-{iid} form[action*='/revoke'] button[type='submit']"),
     )

@@ -246,6 +246,9 @@ async fn the_certificate_scan_is_checked_by_content_and_a_teacher_confirms_it() 
     assert_eq!(page.status, 303, "{}", page.body);
     let page = student.get(&format!("/students/{owner}/internships")).await;
     assert!(page.body.contains("déposée, non signée"), "{}", page.body);
+    let form = student.get(&format!("{base}/certificate-form.pdf")).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.starts_with("%PDF-"));
     let file = student.get(&format!("{base}/certificate")).await;
     assert_eq!(file.status, 200);
     assert!(
