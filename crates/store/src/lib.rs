@@ -27,6 +27,7 @@ pub mod blobs;
 pub mod postgres;
 mod sql;
 mod sql_dossier;
+
 mod sql_internship;
 pub mod sqlite;
 pub mod types;
@@ -333,6 +334,37 @@ pub trait InternshipStore: Send + Sync {
     async fn class_submissions(&self, cap: &ClassCap) -> Result<Vec<(i64, i64)>>;
 }
 
+/// The contrôle de conformité of a session's candidates (annexe 6-2).
+#[async_trait]
+pub trait ConformityStore: Send + Sync {
+    async fn set_dossier_due_date(
+        &self,
+        cap: &ExamSessionCap,
+        date: Option<time::Date>,
+    ) -> Result<()>;
+    /// The candidates assigned to the session's commissions, by name.
+    async fn session_candidates(&self, cap: &ExamSessionCap) -> Result<Vec<SessionCandidate>>;
+    /// Every internship of the session's candidates, in one query.
+    async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipRecord>>;
+    /// (candidate, handed in at) of the dossiers handed in and in force.
+    async fn session_submissions(&self, cap: &ExamSessionCap) -> Result<Vec<(i64, i64)>>;
+    /// Records (or replaces) the decision on a candidate of the session.
+    async fn record_conformity(
+        &self,
+        cap: &ExamSessionCap,
+        student_id: i64,
+        decision: &str,
+        grounds: &str,
+        regularisation_deadline: Option<time::Date>,
+        decided_by: i64,
+        now: i64,
+    ) -> Result<()>;
+    async fn conformity_decisions(
+        &self,
+        cap: &ExamSessionCap,
+    ) -> Result<Vec<ConformityDecisionRecord>>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, event: &AuditEvent) -> Result<()>;
@@ -348,6 +380,7 @@ pub trait Store:
     + DossierStore
     + SubmissionStore
     + InternshipStore
+    + ConformityStore
     + AuditStore
 {
     /// "sqlite" or "postgres".

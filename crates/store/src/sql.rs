@@ -151,7 +151,9 @@ macro_rules! sql_store {
         }
 
         fn exam_session_from_row(r: &$row) -> Result<ExamSessionRecord> {
+            let due: Option<String> = r.try_get("dossier_due_date")?;
             Ok(ExamSessionRecord {
+                dossier_due_date: due.as_deref().map(crate::sql_dossier::date_from_sql).transpose()?,
                 id: r.try_get("id")?,
                 year: r.try_get("year")?,
                 academy: r.try_get("academy")?,
@@ -614,14 +616,14 @@ macro_rules! sql_store {
             }
 
             async fn exam_sessions(&self) -> Result<Vec<ExamSessionRecord>> {
-                let rows = sqlx::query("SELECT id, year, academy, label FROM exam_sessions ORDER BY year DESC, academy, id")
+                let rows = sqlx::query("SELECT id, year, academy, label, dossier_due_date FROM exam_sessions ORDER BY year DESC, academy, id")
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(exam_session_from_row).collect()
             }
 
             async fn exam_session(&self, cap: &ExamSessionCap) -> Result<ExamSessionRecord> {
-                let row = sqlx::query("SELECT id, year, academy, label FROM exam_sessions WHERE id = $1")
+                let row = sqlx::query("SELECT id, year, academy, label, dossier_due_date FROM exam_sessions WHERE id = $1")
                     .bind(cap.exam_session_id())
                     .fetch_optional(&self.pool)
                     .await?

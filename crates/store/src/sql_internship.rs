@@ -8,8 +8,8 @@ macro_rules! internship_store {
             use crate::sql::db_err;
             use crate::sql_dossier::{date_from_sql, date_to_sql, period_from_sql};
             use portfolio_domain::access::{
-                DossierEditCap, InternshipReviewCap, ReviewAuthor, ReviewCap, StudentCap,
-                TutorLinkFacts, ClassCap,
+                ClassCap, DossierEditCap, ExamSessionCap, InternshipReviewCap, ReviewAuthor,
+                ReviewCap, StudentCap, TutorLinkFacts,
             };
             use portfolio_domain::internship_form::{InternshipInput, PlacementKind};
 
@@ -482,6 +482,139 @@ macro_rules! internship_store {
                         .map(|r| {
                             let week: Option<String> = r.try_get("last_week")?;
                             Ok((r.try_get("user_id")?, week.as_deref().map(date_from_sql).transpose()?))
+                        })
+                        .collect()
+                }
+            }
+
+            /// The session's candidates: students assigned to one of its commissions.
+            const CANDIDATES: &str = "SELECT DISTINCT cc.student_id FROM commission_candidates cc \
+                JOIN commissions c ON c.id = cc.commission_id WHERE c.exam_session_id = $1";
+
+            #[async_trait]
+            impl ConformityStore for $store {
+                async fn set_dossier_due_date(&self, cap: &ExamSessionCap, date: Option<time::Date>) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query("UPDATE exam_sessions SET dossier_due_date = $1 WHERE id = $2")
+                        .bind(date.map(date_to_sql))
+                        .bind(cap.exam_session_id())
+                        .execute(&mut *tx)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn session_candidates(&self, cap: &ExamSessionCap) -> Result<Vec<SessionCandidate>> {
+                    let sql = format!(
+                        "SELECT u.id, u.first_name, u.last_name, u.email, s.class_id, c.name AS class_name, c.track, \
+                         s.route, s.candidate_number, u.disabled, sc.name AS school_name \
+                         FROM students s JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id \
+                         JOIN schools sc ON sc.id = c.school_id WHERE s.user_id IN ({CANDIDATES}) \
+                         ORDER BY u.last_name, u.first_name, u.id"
+                    );
+                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(SessionCandidate {
+                                student: StudentSummary {
+                                    id: r.try_get("id")?,
+                                    first_name: r.try_get("first_name")?,
+                                    last_name: r.try_get("last_name")?,
+                                    email: r.try_get("email")?,
+                                    class_id: r.try_get("class_id")?,
+                                    class_name: r.try_get("class_name")?,
+                                    track: crate::sql::track_from_sql(r.try_get("track")?)?,
+                                    route: crate::sql::route_from_sql(r.try_get("route")?)?,
+                                    candidate_number: r.try_get("candidate_number")?,
+                                    disabled: r.try_get("disabled")?,
+                                },
+                                school_name: r.try_get("school_name")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipRecord>> {
+                    let sql = format!(
+                        "SELECT {COLUMNS} FROM internships WHERE student_id IN ({CANDIDATES}) ORDER BY student_id, start_date, id"
+                    );
+                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    rows.iter().map(from_row).collect()
+                }
+
+                async fn session_submissions(&self, cap: &ExamSessionCap) -> Result<Vec<(i64, i64)>> {
+                    let sql = format!(
+                        "SELECT student_id, MAX(submitted_at) AS at FROM dossier_submissions \
+                         WHERE reopened_at IS NULL AND student_id IN ({CANDIDATES}) GROUP BY student_id"
+                    );
+                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("student_id")?, r.try_get("at")?)))
+                        .collect()
+                }
+
+                async fn record_conformity(
+                    &self,
+                    cap: &ExamSessionCap,
+                    student_id: i64,
+                    decision: &str,
+                    grounds: &str,
+                    regularisation_deadline: Option<time::Date>,
+                    decided_by: i64,
+                    now: i64,
+                ) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let sql = format!("SELECT COUNT(*) FROM ({CANDIDATES}) x WHERE x.student_id = $2");
+                    let n: i64 = sqlx::query_scalar(&sql)
+                        .bind(cap.exam_session_id())
+                        .bind(student_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if n == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    sqlx::query(
+                        "INSERT INTO conformity_decisions (exam_session_id, student_id, decision, grounds, \
+                         regularisation_deadline, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (exam_session_id, student_id) DO UPDATE SET decision = excluded.decision, \
+                         grounds = excluded.grounds, regularisation_deadline = excluded.regularisation_deadline, \
+                         decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+                    )
+                    .bind(cap.exam_session_id())
+                    .bind(student_id)
+                    .bind(decision)
+                    .bind(grounds)
+                    .bind(regularisation_deadline.map(date_to_sql))
+                    .bind(decided_by)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err("la décision"))?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn conformity_decisions(&self, cap: &ExamSessionCap) -> Result<Vec<ConformityDecisionRecord>> {
+                    let rows = sqlx::query(
+                        "SELECT student_id, decision, grounds, regularisation_deadline, decided_at \
+                         FROM conformity_decisions WHERE exam_session_id = $1 ORDER BY student_id",
+                    )
+                    .bind(cap.exam_session_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let deadline: Option<String> = r.try_get("regularisation_deadline")?;
+                            Ok(ConformityDecisionRecord {
+                                student_id: r.try_get("student_id")?,
+                                decision: r.try_get("decision")?,
+                                grounds: r.try_get("grounds")?,
+                                regularisation_deadline: deadline.as_deref().map(date_from_sql).transpose()?,
+                                decided_at: r.try_get("decided_at")?,
+                            })
                         })
                         .collect()
                 }

@@ -124,6 +124,8 @@ pub struct ExamSessionRecord {
     pub year: i64,
     pub academy: String,
     pub label: String,
+    /// The date the académie set for handing dossiers in (annexe 6-2).
+    pub dossier_due_date: Option<time::Date>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -516,4 +518,23 @@ pub struct TutorLinkRecord {
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+}
+
+/// A candidate of an exam session (assigned to one of its commissions).
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionCandidate {
+    pub student: StudentSummary,
+    pub school_name: String,
+}
+
+/// The decision recorded after the contrôle de conformité of a candidate.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ConformityDecisionRecord {
+    pub student_id: i64,
+    /// `conforming`, `regularisation` or `non_conforming`.
+    pub decision: String,
+    /// The grounds found, as JSON (the sheet's findings).
+    pub grounds: String,
+    pub regularisation_deadline: Option<time::Date>,
+    pub decided_at: i64,
 }

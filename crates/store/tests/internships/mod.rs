@@ -380,3 +380,92 @@ async fn a_class_is_read_whole_for_its_dashboard() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_session_is_read_whole_for_its_conformity_check() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (_, edit, _, _) = caps(&store, &w, w.owner).await;
+        let session = exam_session(&store, 2027, "Normandie").await;
+        let commission = store
+            .create_commission(session, "C1", 1)
+            .await
+            .expect("commission");
+        store
+            .assign_candidate(commission, w.owner)
+            .await
+            .expect("assign");
+        let cap = exam_session_cap(session);
+        store
+            .set_dossier_due_date(&cap, Some(date!(2027 - 05 - 05)))
+            .await
+            .expect("due date");
+        assert_eq!(
+            store
+                .exam_session(&cap)
+                .await
+                .expect("session")
+                .dossier_due_date,
+            Some(date!(2027 - 05 - 05))
+        );
+        store
+            .create_internship(&edit, &input("Mairie", "2026-05-18", "2026-06-19"), 2)
+            .await
+            .expect("internship");
+        let candidates = store.session_candidates(&cap).await.expect("candidates");
+        assert_eq!(
+            candidates.len(),
+            1,
+            "the other student is not a candidate of this session"
+        );
+        assert_eq!(
+            (candidates[0].student.id, candidates[0].school_name.as_str()),
+            (w.owner, "Lycée Stages")
+        );
+        assert_eq!(
+            store
+                .session_internships(&cap)
+                .await
+                .expect("internships")
+                .len(),
+            1
+        );
+        assert!(
+            store
+                .session_submissions(&cap)
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        let prof = user(&store, "jury@s.fr", "Jules", "Jury").await;
+        store
+            .record_conformity(
+                &cap,
+                w.owner,
+                "regularisation",
+                "[]",
+                Some(date!(2027 - 05 - 20)),
+                prof,
+                3,
+            )
+            .await
+            .expect("decision");
+        store
+            .record_conformity(&cap, w.owner, "conforming", "[]", None, prof, 4)
+            .await
+            .expect("replaced");
+        let decisions = store.conformity_decisions(&cap).await.expect("decisions");
+        assert_eq!(decisions.len(), 1);
+        assert_eq!(
+            (decisions[0].decision.as_str(), decisions[0].decided_at),
+            ("conforming", 4)
+        );
+        assert!(matches!(
+            store
+                .record_conformity(&cap, w.other, "conforming", "[]", None, prof, 5)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+    })
+    .await;
+}
