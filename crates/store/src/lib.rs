@@ -352,12 +352,7 @@ pub trait ConformityStore: Send + Sync {
     async fn record_conformity(
         &self,
         cap: &ExamSessionCap,
-        student_id: i64,
-        decision: &str,
-        grounds: &str,
-        regularisation_deadline: Option<time::Date>,
-        decided_by: i64,
-        now: i64,
+        decision: &NewConformityDecision,
     ) -> Result<()>;
     async fn conformity_decisions(
         &self,

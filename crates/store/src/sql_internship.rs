@@ -559,18 +559,13 @@ macro_rules! internship_store {
                 async fn record_conformity(
                     &self,
                     cap: &ExamSessionCap,
-                    student_id: i64,
-                    decision: &str,
-                    grounds: &str,
-                    regularisation_deadline: Option<time::Date>,
-                    decided_by: i64,
-                    now: i64,
+                    d: &NewConformityDecision,
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     let sql = format!("SELECT COUNT(*) FROM ({CANDIDATES}) x WHERE x.student_id = $2");
                     let n: i64 = sqlx::query_scalar(&sql)
                         .bind(cap.exam_session_id())
-                        .bind(student_id)
+                        .bind(d.student_id)
                         .fetch_one(&mut *tx)
                         .await?;
                     if n == 0 {
@@ -584,12 +579,12 @@ macro_rules! internship_store {
                          decided_by = excluded.decided_by, decided_at = excluded.decided_at",
                     )
                     .bind(cap.exam_session_id())
-                    .bind(student_id)
-                    .bind(decision)
-                    .bind(grounds)
-                    .bind(regularisation_deadline.map(date_to_sql))
-                    .bind(decided_by)
-                    .bind(now)
+                    .bind(d.student_id)
+                    .bind(&d.decision)
+                    .bind(&d.grounds)
+                    .bind(d.regularisation_deadline.map(date_to_sql))
+                    .bind(d.decided_by)
+                    .bind(d.decided_at)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err("la décision"))?;

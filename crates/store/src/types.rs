@@ -538,3 +538,16 @@ pub struct ConformityDecisionRecord {
     pub regularisation_deadline: Option<time::Date>,
     pub decided_at: i64,
 }
+
+/// A conformity decision to record.
+#[derive(Debug, Clone)]
+pub struct NewConformityDecision {
+    pub student_id: i64,
+    /// `conforming`, `regularisation` or `non_conforming`.
+    pub decision: String,
+    /// The grounds found, as JSON.
+    pub grounds: String,
+    pub regularisation_deadline: Option<time::Date>,
+    pub decided_by: i64,
+    pub decided_at: i64,
+}

@@ -8,7 +8,7 @@ use portfolio_domain::access::{
 use portfolio_domain::internship_form::InternshipForm;
 use portfolio_domain::role::Role;
 use portfolio_framework::Track;
-use portfolio_store::{CertificateState, DynStore, StoreError};
+use portfolio_store::{CertificateState, DynStore, NewConformityDecision, StoreError};
 use time::macros::date;
 
 struct World {
@@ -438,20 +438,23 @@ async fn a_session_is_read_whole_for_its_conformity_check() {
                 .is_empty()
         );
         let prof = user(&store, "jury@s.fr", "Jules", "Jury").await;
+        let decision = |student_id: i64, decision: &str, deadline, at| NewConformityDecision {
+            student_id,
+            decision: decision.into(),
+            grounds: "[]".into(),
+            regularisation_deadline: deadline,
+            decided_by: prof,
+            decided_at: at,
+        };
         store
             .record_conformity(
                 &cap,
-                w.owner,
-                "regularisation",
-                "[]",
-                Some(date!(2027 - 05 - 20)),
-                prof,
-                3,
+                &decision(w.owner, "regularisation", Some(date!(2027 - 05 - 20)), 3),
             )
             .await
             .expect("decision");
         store
-            .record_conformity(&cap, w.owner, "conforming", "[]", None, prof, 4)
+            .record_conformity(&cap, &decision(w.owner, "conforming", None, 4))
             .await
             .expect("replaced");
         let decisions = store.conformity_decisions(&cap).await.expect("decisions");
@@ -462,7 +465,7 @@ async fn a_session_is_read_whole_for_its_conformity_check() {
         );
         assert!(matches!(
             store
-                .record_conformity(&cap, w.other, "conforming", "[]", None, prof, 5)
+                .record_conformity(&cap, &decision(w.other, "conforming", None, 5))
                 .await,
             Err(StoreError::NotFound)
         ));
