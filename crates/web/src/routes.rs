@@ -5,8 +5,8 @@
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
 use crate::pages::{
-    account, admin, api, assets, auth, browse, class_dashboard, dashboard, documents, dossier,
-    internships, portable, public,
+    account, admin, api, assets, auth, browse, class_dashboard, conformity, dashboard, documents,
+    dossier, internships, portable, public,
 };
 use crate::{AppState, security, session};
 use axum::Router;
@@ -83,6 +83,10 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/schools/{id}", get(browse::school)),
         (Method::GET, "/commissions/{id}", get(browse::commission)),
         (Method::GET, "/exam-sessions/{id}", get(browse::exam_session)),
+        (Method::GET, "/exam-sessions/{id}/conformity", get(conformity::page)),
+        (Method::POST, "/exam-sessions/{id}/due-date", post(conformity::set_due_date)),
+        (Method::POST, "/exam-sessions/{id}/conformity/{sid}", post(conformity::record)),
+        (Method::GET, "/exam-sessions/{id}/conformity/{sid}/sheet.pdf", get(conformity::sheet_pdf)),
         (Method::GET, "/admin/users", get(admin::users)),
         (Method::POST, "/admin/users", post(admin::create_user)),
         (Method::GET, "/admin/users/{id}", get(admin::user)),

@@ -609,3 +609,35 @@ impl DashboardRow {
         }
     }
 }
+
+#[derive(Template)]
+#[template(path = "pages/conformity.html")]
+pub struct ConformityPage {
+    pub layout: Layout,
+    pub session: ExamSessionRecord,
+    pub due_date: String,
+    pub rows: Vec<ConformityRow>,
+    pub today: String,
+    pub error: Option<String>,
+    pub notice: Option<Notice>,
+}
+
+pub struct ConformityRow {
+    pub student_id: i64,
+    pub name: String,
+    pub class_name: String,
+    pub school_name: String,
+    pub state: &'static str,
+    pub is_nv: bool,
+    /// (ground label, facts)
+    pub grounds: Vec<(String, Vec<String>)>,
+    pub notes: Vec<String>,
+    pub suggested: &'static str,
+    pub recorded: Option<String>,
+}
+
+impl ConformityRow {
+    pub fn suggests(&self, v: &str) -> bool {
+        self.suggested == v
+    }
+}

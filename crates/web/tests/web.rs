@@ -6,12 +6,15 @@
 //! * `security`: headers, CSRF, origin check, login throttling, session lifecycle, audit log.
 //! * `dossier`: réalisations, productions, coverage, the teachers' follow-up.
 //! * `internships`: internships, weekly reports, reviews, certificates, the tutor's link.
+//! * `conformity`: the contrôle de conformité of a session of 35 candidates, and its sheets.
 //! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
 
 #[path = "web/access.rs"]
 mod access;
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/conformity.rs"]
+mod conformity;
 #[path = "web/dossier.rs"]
 mod dossier;
 #[path = "web/internships.rs"]

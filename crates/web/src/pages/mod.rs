@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod browse;
 pub mod class_dashboard;
+pub mod conformity;
 pub mod dashboard;
 pub mod documents;
 pub mod dossier;
