@@ -326,6 +326,16 @@ pub trait InternshipStore: Send + Sync {
     async fn tutor_link_facts(&self, token_hash: &str) -> Result<Option<TutorLinkFacts>>;
     /// For each student of the class, the Monday of their last weekly report.
     async fn last_weekly_reports(&self, cap: &ClassCap) -> Result<Vec<(i64, Option<time::Date>)>>;
+    async fn candidate_facts(&self, cap: &StudentCap) -> Result<Option<CandidateFactsRecord>>;
+    /// Records what the rules need to know about the candidate (the teaching team).
+    async fn set_candidate_facts(
+        &self,
+        cap: &ReviewCap,
+        facts: &CandidateFactsRecord,
+        by: i64,
+        now: i64,
+    ) -> Result<()>;
+    async fn class_candidate_facts(&self, cap: &ClassCap) -> Result<Vec<CandidateFactsRecord>>;
     /// Every internship of the students of the class, in one query.
     async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipRecord>>;
     /// (student, réalisation, skill code) of every tag of the class's réalisations, in one query.
@@ -344,6 +354,10 @@ pub trait ConformityStore: Send + Sync {
     ) -> Result<()>;
     /// The candidates assigned to the session's commissions, by name.
     async fn session_candidates(&self, cap: &ExamSessionCap) -> Result<Vec<SessionCandidate>>;
+    async fn session_candidate_facts(
+        &self,
+        cap: &ExamSessionCap,
+    ) -> Result<Vec<CandidateFactsRecord>>;
     /// Every internship of the session's candidates, in one query.
     async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipRecord>>;
     /// (candidate, handed in at) of the dossiers handed in and in force.

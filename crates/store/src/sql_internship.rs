@@ -89,6 +89,24 @@ macro_rules! internship_store {
                 if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
             }
 
+            const FACT_COLUMNS: &str = "student_id, continuing_education, reduction_reason, \
+                positioning_request, distance_status, exam_date";
+
+            fn facts_from_row(r: &$row) -> Result<CandidateFactsRecord> {
+                let date = |col: &str| -> Result<Option<time::Date>> {
+                    let v: Option<String> = r.try_get(col)?;
+                    v.as_deref().map(date_from_sql).transpose()
+                };
+                Ok(CandidateFactsRecord {
+                    student_id: r.try_get("student_id")?,
+                    continuing_education: r.try_get("continuing_education")?,
+                    reduction_reason: r.try_get("reduction_reason")?,
+                    positioning_request: date("positioning_request")?,
+                    distance_status: r.try_get("distance_status")?,
+                    exam_date: date("exam_date")?,
+                })
+            }
+
             impl $store {
                 async fn one_internship(&self, student_id: i64, id: i64) -> Result<InternshipRecord> {
                     let sql = format!("SELECT {COLUMNS} FROM internships WHERE id = $1 AND student_id = $2");
@@ -426,6 +444,46 @@ macro_rules! internship_store {
                     .transpose()
                 }
 
+                async fn candidate_facts(&self, cap: &StudentCap) -> Result<Option<CandidateFactsRecord>> {
+                    let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id = $1");
+                    let row = sqlx::query(&sql).bind(cap.student_id()).fetch_optional(&self.pool).await?;
+                    row.as_ref().map(facts_from_row).transpose()
+                }
+
+                async fn set_candidate_facts(&self, cap: &ReviewCap, f: &CandidateFactsRecord, by: i64, now: i64) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    sqlx::query(
+                        "INSERT INTO candidate_facts (student_id, continuing_education, reduction_reason, \
+                         positioning_request, distance_status, exam_date, updated_by, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (student_id) DO UPDATE SET \
+                         continuing_education = excluded.continuing_education, reduction_reason = excluded.reduction_reason, \
+                         positioning_request = excluded.positioning_request, distance_status = excluded.distance_status, \
+                         exam_date = excluded.exam_date, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                    )
+                    .bind(cap.student_id())
+                    .bind(&f.continuing_education)
+                    .bind(&f.reduction_reason)
+                    .bind(f.positioning_request.map(date_to_sql))
+                    .bind(&f.distance_status)
+                    .bind(f.exam_date.map(date_to_sql))
+                    .bind(by)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err("les informations du candidat"))?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn class_candidate_facts(&self, cap: &ClassCap) -> Result<Vec<CandidateFactsRecord>> {
+                    let sql = format!(
+                        "SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id IN \
+                         (SELECT user_id FROM students WHERE class_id = $1)"
+                    );
+                    let rows = sqlx::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
+                    rows.iter().map(facts_from_row).collect()
+                }
+
                 async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipRecord>> {
                     let cols = COLUMNS
                         .split(", ")
@@ -535,6 +593,12 @@ macro_rules! internship_store {
                             })
                         })
                         .collect()
+                }
+
+                async fn session_candidate_facts(&self, cap: &ExamSessionCap) -> Result<Vec<CandidateFactsRecord>> {
+                    let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id IN ({CANDIDATES})");
+                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    rows.iter().map(facts_from_row).collect()
                 }
 
                 async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipRecord>> {

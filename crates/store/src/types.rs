@@ -551,3 +551,19 @@ pub struct NewConformityDecision {
     pub decided_by: i64,
     pub decided_at: i64,
 }
+
+/// What the rules of annexe III.B need beyond the route (see `portfolio_domain::internship`):
+/// the codes of the domain's enums, as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CandidateFactsRecord {
+    pub student_id: i64,
+    /// `first_training`, `retraining` or `perfectionnement`.
+    pub continuing_education: Option<String>,
+    /// `force_majeure` or `adapted_training`.
+    pub reduction_reason: Option<String>,
+    /// The date of the « demande de positionnement ».
+    pub positioning_request: Option<time::Date>,
+    /// `school`, `apprenticeship` or `continuing_education`.
+    pub distance_status: Option<String>,
+    pub exam_date: Option<time::Date>,
+}

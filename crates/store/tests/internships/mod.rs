@@ -472,3 +472,43 @@ async fn a_session_is_read_whole_for_its_conformity_check() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_facts_the_rules_need_are_recorded_by_the_teaching_team() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, _, review, _) = caps(&store, &w, w.owner).await;
+        assert_eq!(store.candidate_facts(&read).await.expect("none"), None);
+        let prof = user(&store, "prof@f.fr", "Paula", "Prof").await;
+        let facts = portfolio_store::CandidateFactsRecord {
+            student_id: w.owner,
+            continuing_education: None,
+            reduction_reason: Some("force_majeure".into()),
+            positioning_request: Some(date!(2026 - 03 - 02)),
+            distance_status: None,
+            exam_date: Some(date!(2027 - 05 - 20)),
+        };
+        store
+            .set_candidate_facts(&review, &facts, prof, 1)
+            .await
+            .expect("set");
+        assert_eq!(
+            store.candidate_facts(&read).await.expect("some"),
+            Some(facts.clone())
+        );
+        let bad = portfolio_store::CandidateFactsRecord {
+            reduction_reason: Some("vacances".into()),
+            ..facts.clone()
+        };
+        assert!(matches!(
+            store.set_candidate_facts(&review, &bad, prof, 2).await,
+            Err(StoreError::Invalid(_))
+        ));
+        let class = class_cap(&store, w.class).await;
+        assert_eq!(
+            store.class_candidate_facts(&class).await.expect("class"),
+            vec![facts]
+        );
+    })
+    .await;
+}
