@@ -519,6 +519,28 @@ pub struct InternshipsPage {
     pub this_monday: String,
     /// The rules of annexe III.B applied to the periods recorded, today.
     pub verdict: portfolio_domain::internship::Verdict,
+    /// What the teaching team recorded about the candidate.
+    pub facts: portfolio_store::CandidateFactsRecord,
+}
+
+impl InternshipsPage {
+    pub fn fact_is(&self, which: &str, v: &str) -> bool {
+        let value = match which {
+            "continuing_education" => &self.facts.continuing_education,
+            "reduction_reason" => &self.facts.reduction_reason,
+            _ => &self.facts.distance_status,
+        };
+        value.as_deref() == Some(v)
+    }
+    pub fn fact_date(&self, which: &str) -> String {
+        let d = if which == "exam_date" {
+            self.facts.exam_date
+        } else {
+            self.facts.positioning_request
+        };
+        d.map(portfolio_domain::realisation::iso)
+            .unwrap_or_default()
+    }
 }
 
 impl InternshipsPage {

@@ -60,6 +60,13 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
     let roster = state.store.class_roster(cap).await?;
     let tags = state.store.class_realisation_tags(cap).await?;
     let internships = state.store.class_internships(cap).await?;
+    let facts: HashMap<i64, portfolio_store::CandidateFactsRecord> = state
+        .store
+        .class_candidate_facts(cap)
+        .await?
+        .into_iter()
+        .map(|f| (f.student_id, f))
+        .collect();
     let submissions: HashMap<i64, i64> = state
         .store
         .class_submissions(cap)
@@ -117,7 +124,7 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
             };
             let (c1, c2) = (count(&b1), count(&b2));
             let records = by_student.remove(&s.id).unwrap_or_default();
-            let v = verdict(s.route, &records);
+            let v = verdict(s.route, facts.get(&s.id), &records);
             let signed = records
                 .iter()
                 .filter(|r| r.certificate_state == CertificateState::Signed)

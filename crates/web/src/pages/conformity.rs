@@ -2,7 +2,7 @@
 //! the facts behind them, the decision recorded, and the 6-2 sheet as PDF.
 
 use super::browse::path_id;
-use super::internships::rule_periods;
+use super::internships::{candidate_facts, rule_periods};
 use super::{Form, attachment, blocking, layout, render};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
@@ -15,7 +15,7 @@ use portfolio_domain::access::ExamSessionCap;
 use portfolio_domain::conformity::{self, ConformityCheck, ConformityState, DossierFacts};
 use portfolio_domain::dossier::short_date;
 use portfolio_domain::forms::{ConformityDecision, ConformitySheetForm, Finding, Person};
-use portfolio_domain::internship::{self, CandidateFacts};
+use portfolio_domain::internship;
 use portfolio_framework::{ExamForm, bts_sio_2019};
 use portfolio_store::{
     ConformityDecisionRecord, InternshipRecord, NewConformityDecision, SessionCandidate,
@@ -71,6 +71,13 @@ pub async fn check_session(
         .await?
         .into_iter()
         .collect();
+    let facts: HashMap<i64, portfolio_store::CandidateFactsRecord> = state
+        .store
+        .session_candidate_facts(cap)
+        .await?
+        .into_iter()
+        .map(|f| (f.student_id, f))
+        .collect();
     let mut decisions: HashMap<i64, ConformityDecisionRecord> = state
         .store
         .conformity_decisions(cap)
@@ -86,7 +93,7 @@ pub async fn check_session(
                 .remove(&candidate.student.id)
                 .unwrap_or_default();
             let verdict = internship::evaluate(
-                &CandidateFacts::new(candidate.student.route),
+                &candidate_facts(candidate.student.route, facts.get(&candidate.student.id)),
                 &rule_periods(&records),
             );
             let decision = decisions.remove(&candidate.student.id);

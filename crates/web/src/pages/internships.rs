@@ -39,6 +39,7 @@ fn notice_for(done: Option<&str>) -> Option<Notice> {
         "certificate" => "Scan de l’attestation déposé : il reste à confirmer qu’elle est signée.",
         "confirmed" => "Attestation confirmée comme signée.",
         "revoked" => "Lien du tuteur révoqué.",
+        "facts" => "Informations du candidat enregistrées.",
         _ => return None,
     };
     Some(Notice {
@@ -147,7 +148,8 @@ async fn page(
     let profile = state.store.student_profile(cap).await?;
     let is_teacher = cap.review().is_some();
     let records = state.store.internships(cap).await?;
-    let rules = verdict(profile.student.route, &records);
+    let recorded = state.store.candidate_facts(cap).await?;
+    let rules = verdict(profile.student.route, recorded.as_ref(), &records);
     let mut internships = Vec::new();
     for r in records {
         let links = if is_teacher {
@@ -183,6 +185,7 @@ async fn page(
         new_tutor_link,
         this_monday: portfolio_domain::realisation::iso(monday(today)),
         verdict: rules,
+        facts: recorded.unwrap_or_default(),
     })
 }
 
@@ -211,9 +214,39 @@ pub fn rule_periods(records: &[InternshipRecord]) -> Vec<InternshipPeriod> {
         .collect()
 }
 
-/// The verdict of annexe III.B for a student of `route` with these periods.
-pub fn verdict(route: Route, records: &[InternshipRecord]) -> Verdict {
-    internship::evaluate(&CandidateFacts::new(route), &rule_periods(records))
+/// The facts the rules read, from what the teaching team recorded (unknown codes are ignored:
+/// the database only holds the ones its checks allow).
+pub fn candidate_facts(
+    route: Route,
+    recorded: Option<&portfolio_store::CandidateFactsRecord>,
+) -> CandidateFacts {
+    fn code<T: serde::de::DeserializeOwned>(v: &Option<String>) -> Option<T> {
+        v.as_ref()
+            .and_then(|c| serde_json::from_value(serde_json::Value::String(c.clone())).ok())
+    }
+    let mut facts = CandidateFacts::new(route);
+    if let Some(r) = recorded {
+        facts.continuing_education = code(&r.continuing_education);
+        facts.distance_status = code(&r.distance_status);
+        facts.exam_date = r.exam_date;
+        facts.reduced_duration =
+            code::<internship::ReductionReason>(&r.reduction_reason).map(|reason| {
+                internship::ReducedDuration {
+                    reason,
+                    positioning_request: r.positioning_request,
+                }
+            });
+    }
+    facts
+}
+
+/// The verdict of annexe III.B for a candidate with these facts and periods.
+pub fn verdict(
+    route: Route,
+    recorded: Option<&portfolio_store::CandidateFactsRecord>,
+    records: &[InternshipRecord],
+) -> Verdict {
+    internship::evaluate(&candidate_facts(route, recorded), &rule_periods(records))
 }
 
 fn monday(d: Date) -> Date {
@@ -869,4 +902,80 @@ pub async fn certificate_form_pdf(
         "application/pdf",
         &format!("attestation-de-stage-{}.pdf", r.id),
     ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct FactsForm {
+    #[serde(default)]
+    continuing_education: String,
+    #[serde(default)]
+    reduction_reason: String,
+    #[serde(default)]
+    positioning_request: String,
+    #[serde(default)]
+    distance_status: String,
+    #[serde(default)]
+    exam_date: String,
+}
+
+fn optional_code(field: &'static str, raw: &str, allowed: &[&str]) -> AppResult<Option<String>> {
+    match raw.trim() {
+        "" => Ok(None),
+        v if allowed.contains(&v) => Ok(Some(v.to_string())),
+        _ => Err(AppError::bad_input(
+            field,
+            "choisissez une valeur de la liste",
+        )),
+    }
+}
+
+fn optional_date(field: &'static str, raw: &str) -> AppResult<Option<Date>> {
+    match raw.trim() {
+        "" => Ok(None),
+        v => Date::parse(v, time::macros::format_description!("[year]-[month]-[day]"))
+            .map(Some)
+            .map_err(|_| AppError::bad_input(field, "date attendue au format JJ/MM/AAAA")),
+    }
+}
+
+/// The teaching team records what the rules need to know about the candidate.
+pub async fn set_facts(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<FactsForm>,
+) -> AppResult<Response> {
+    let (cap, review) = teacher_access(&state, &ctx, &parts, &id).await?;
+    let facts = portfolio_store::CandidateFactsRecord {
+        student_id: cap.student_id(),
+        continuing_education: optional_code(
+            "continuing_education",
+            &form.continuing_education,
+            &["first_training", "retraining", "perfectionnement"],
+        )?,
+        reduction_reason: optional_code(
+            "reduction_reason",
+            &form.reduction_reason,
+            &["force_majeure", "adapted_training"],
+        )?,
+        positioning_request: optional_date("positioning_request", &form.positioning_request)?,
+        distance_status: optional_code(
+            "distance_status",
+            &form.distance_status,
+            &["school", "apprenticeship", "continuing_education"],
+        )?,
+        exam_date: optional_date("exam_date", &form.exam_date)?,
+    };
+    if facts.positioning_request.is_some() && facts.reduction_reason.is_none() {
+        return Err(AppError::bad_input(
+            "reduction_reason",
+            "une demande de positionnement accompagne une durée réduite : indiquez son motif",
+        ));
+    }
+    state
+        .store
+        .set_candidate_facts(&review, &facts, ctx.user.id, now())
+        .await?;
+    Ok(back(&cap, "facts"))
 }

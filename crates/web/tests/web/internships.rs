@@ -431,3 +431,82 @@ async fn the_class_dashboard_shows_coverage_internships_and_reports_and_exports_
         403
     );
 }
+
+#[tokio::test]
+async fn a_reduced_duration_counts_only_with_its_demande_de_positionnement() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let base = format!("/students/{owner}/internships");
+    let mut student = server.login("student_owner").await;
+    // 4 weeks in 2nd year besides the fixture's 5 weeks in 1st year: 9 weeks, short of 10.
+    let mut fields = form("Agence", "");
+    fields.retain(|(k, _)| !matches!(*k, "start_date" | "end_date" | "year_of_training"));
+    fields.extend([
+        ("start_date", "2026-01-05"),
+        ("end_date", "2026-01-30"),
+        ("year_of_training", "2"),
+    ]);
+    assert_eq!(student.post(&base, &fields).await.status, 303);
+    let page = student.get(&base).await;
+    assert!(
+        page.body.contains("conditions non remplies aujourd’hui"),
+        "{}",
+        page.body
+    );
+
+    let facts = format!("/students/{owner}/candidate-facts");
+    assert_eq!(
+        student
+            .post(&facts, &[("reduction_reason", "force_majeure")])
+            .await
+            .status,
+        403
+    );
+    let mut teacher = server.login("teacher_own").await;
+    // A reduced duration without the request: still short, and the page says why.
+    let page = teacher
+        .post(&facts, &[("reduction_reason", "force_majeure")])
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = teacher.get(&base).await;
+    assert!(
+        page.body.contains("conditions non remplies aujourd’hui"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.to_lowercase().contains("positionnement"),
+        "{}",
+        page.body
+    );
+    // With the demande de positionnement: 9 weeks with 4 consecutive in 2nd year suffice.
+    let page = teacher
+        .post(
+            &facts,
+            &[
+                ("reduction_reason", "force_majeure"),
+                ("positioning_request", "2025-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    // The duration now suffices (8 weeks with 4 consecutive in 2nd year); only the
+    // attestations remain to provide.
+    let page = teacher.get(&base).await;
+    assert!(
+        !page.body.contains("id=\"rules-failures\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("il en faut au moins 8"), "{}", page.body);
+    assert!(
+        page.body.contains("id=\"rules-certificates\""),
+        "{}",
+        page.body
+    );
+    let page = teacher
+        .post(&facts, &[("positioning_request", "2025-12-01")])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("indiquez son motif"), "{}", page.body);
+}
