@@ -358,6 +358,19 @@ pub trait ConformityStore: Send + Sync {
         &self,
         cap: &ExamSessionCap,
     ) -> Result<Vec<CandidateFactsRecord>>;
+    /// The sessions the student is a candidate of, with the decision recorded in each, if any.
+    async fn candidate_sessions(
+        &self,
+        cap: &StudentCap,
+    ) -> Result<Vec<(ExamSessionRecord, Option<ConformityDecisionRecord>)>>;
+    /// The teaching team's decision (contrôle en cours de formation) on their student, in a session
+    /// the student is a candidate of.
+    async fn record_conformity_by_team(
+        &self,
+        cap: &ReviewCap,
+        exam_session_id: i64,
+        decision: &NewConformityDecision,
+    ) -> Result<()>;
     /// Every internship of the session's candidates, in one query.
     async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipRecord>>;
     /// (candidate, handed in at) of the dossiers handed in and in force.

@@ -108,6 +108,44 @@ macro_rules! internship_store {
             }
 
             impl $store {
+                /// Records a decision on a candidate of session `exam_session_id` (`NotFound` if the
+                /// student is not one).
+                async fn record_conformity_checked(
+                    &self,
+                    exam_session_id: i64,
+                    d: &NewConformityDecision,
+                ) -> Result<()> {
+                    let mut tx = self.begin_write().await?;
+                    let sql = format!("SELECT COUNT(*) FROM ({CANDIDATES}) x WHERE x.student_id = $2");
+                    let n: i64 = sqlx::query_scalar(&sql)
+                        .bind(exam_session_id)
+                        .bind(d.student_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if n == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    sqlx::query(
+                        "INSERT INTO conformity_decisions (exam_session_id, student_id, decision, grounds, \
+                         regularisation_deadline, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (exam_session_id, student_id) DO UPDATE SET decision = excluded.decision, \
+                         grounds = excluded.grounds, regularisation_deadline = excluded.regularisation_deadline, \
+                         decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+                    )
+                    .bind(exam_session_id)
+                    .bind(d.student_id)
+                    .bind(&d.decision)
+                    .bind(&d.grounds)
+                    .bind(d.regularisation_deadline.map(date_to_sql))
+                    .bind(d.decided_by)
+                    .bind(d.decided_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err("la décision"))?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 async fn one_internship(&self, student_id: i64, id: i64) -> Result<InternshipRecord> {
                     let sql = format!("SELECT {COLUMNS} FROM internships WHERE id = $1 AND student_id = $2");
                     let row = sqlx::query(&sql)
@@ -595,6 +633,62 @@ macro_rules! internship_store {
                         .collect()
                 }
 
+                async fn candidate_sessions(
+                    &self,
+                    cap: &StudentCap,
+                ) -> Result<Vec<(ExamSessionRecord, Option<ConformityDecisionRecord>)>> {
+                    let rows = sqlx::query(
+                        "SELECT DISTINCT e.id, e.year, e.academy, e.label, e.dossier_due_date, \
+                         d.decision, d.grounds, d.regularisation_deadline, d.decided_at \
+                         FROM commission_candidates cc JOIN commissions c ON c.id = cc.commission_id \
+                         JOIN exam_sessions e ON e.id = c.exam_session_id \
+                         LEFT JOIN conformity_decisions d ON d.exam_session_id = e.id AND d.student_id = cc.student_id \
+                         WHERE cc.student_id = $1 ORDER BY e.year DESC, e.id",
+                    )
+                    .bind(cap.student_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let due: Option<String> = r.try_get("dossier_due_date")?;
+                            let session = ExamSessionRecord {
+                                id: r.try_get("id")?,
+                                year: r.try_get("year")?,
+                                academy: r.try_get("academy")?,
+                                label: r.try_get("label")?,
+                                dossier_due_date: due.as_deref().map(date_from_sql).transpose()?,
+                            };
+                            let decision: Option<String> = r.try_get("decision")?;
+                            let record = match decision {
+                                Some(decision) => {
+                                    let deadline: Option<String> = r.try_get("regularisation_deadline")?;
+                                    Some(ConformityDecisionRecord {
+                                        student_id: cap.student_id(),
+                                        decision,
+                                        grounds: r.try_get("grounds")?,
+                                        regularisation_deadline: deadline.as_deref().map(date_from_sql).transpose()?,
+                                        decided_at: r.try_get("decided_at")?,
+                                    })
+                                }
+                                None => None,
+                            };
+                            Ok((session, record))
+                        })
+                        .collect()
+                }
+
+                async fn record_conformity_by_team(
+                    &self,
+                    cap: &ReviewCap,
+                    exam_session_id: i64,
+                    d: &NewConformityDecision,
+                ) -> Result<()> {
+                    if d.student_id != cap.student_id() {
+                        return Err(StoreError::NotFound);
+                    }
+                    self.record_conformity_checked(exam_session_id, d).await
+                }
+
                 async fn session_candidate_facts(&self, cap: &ExamSessionCap) -> Result<Vec<CandidateFactsRecord>> {
                     let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id IN ({CANDIDATES})");
                     let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
@@ -625,35 +719,7 @@ macro_rules! internship_store {
                     cap: &ExamSessionCap,
                     d: &NewConformityDecision,
                 ) -> Result<()> {
-                    let mut tx = self.begin_write().await?;
-                    let sql = format!("SELECT COUNT(*) FROM ({CANDIDATES}) x WHERE x.student_id = $2");
-                    let n: i64 = sqlx::query_scalar(&sql)
-                        .bind(cap.exam_session_id())
-                        .bind(d.student_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if n == 0 {
-                        return Err(StoreError::NotFound);
-                    }
-                    sqlx::query(
-                        "INSERT INTO conformity_decisions (exam_session_id, student_id, decision, grounds, \
-                         regularisation_deadline, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                         ON CONFLICT (exam_session_id, student_id) DO UPDATE SET decision = excluded.decision, \
-                         grounds = excluded.grounds, regularisation_deadline = excluded.regularisation_deadline, \
-                         decided_by = excluded.decided_by, decided_at = excluded.decided_at",
-                    )
-                    .bind(cap.exam_session_id())
-                    .bind(d.student_id)
-                    .bind(&d.decision)
-                    .bind(&d.grounds)
-                    .bind(d.regularisation_deadline.map(date_to_sql))
-                    .bind(d.decided_by)
-                    .bind(d.decided_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err("la décision"))?;
-                    tx.commit().await?;
-                    Ok(())
+                    self.record_conformity_checked(cap.exam_session_id(), d).await
                 }
 
                 async fn conformity_decisions(&self, cap: &ExamSessionCap) -> Result<Vec<ConformityDecisionRecord>> {

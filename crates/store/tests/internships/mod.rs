@@ -457,6 +457,48 @@ async fn a_session_is_read_whole_for_its_conformity_check() {
             .record_conformity(&cap, &decision(w.owner, "conforming", None, 4))
             .await
             .expect("replaced");
+        // The student's side: their sessions with the decision; the teaching team decides too.
+        let (read, _, review, _) = caps(&store, &w, w.owner).await;
+        let sessions = store.candidate_sessions(&read).await.expect("sessions");
+        assert_eq!(sessions.len(), 1);
+        assert_eq!(sessions[0].0.id, session);
+        assert_eq!(
+            sessions[0].1.as_ref().map(|d| d.decision.as_str()),
+            Some("conforming")
+        );
+        store
+            .record_conformity_by_team(
+                &review,
+                session,
+                &decision(w.owner, "non_conforming", None, 6),
+            )
+            .await
+            .expect("team decision");
+        assert!(matches!(
+            store
+                .record_conformity_by_team(
+                    &review,
+                    session,
+                    &decision(w.other, "conforming", None, 7)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let other_session = exam_session(&store, 2028, "Bretagne").await;
+        assert!(matches!(
+            store
+                .record_conformity_by_team(
+                    &review,
+                    other_session,
+                    &decision(w.owner, "conforming", None, 8)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .record_conformity(&cap, &decision(w.owner, "conforming", None, 4))
+            .await
+            .expect("back");
         let decisions = store.conformity_decisions(&cap).await.expect("decisions");
         assert_eq!(decisions.len(), 1);
         assert_eq!(
