@@ -45,6 +45,7 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/students/{id}/export.zip", get(portable::export)),
         (Method::GET, "/students/{id}/internships", get(internships::list)),
         (Method::POST, "/students/{id}/candidate-facts", post(internships::set_facts)),
+        (Method::POST, "/students/{id}/conformity/{session}", post(conformity::record_by_team)),
         (Method::POST, "/students/{id}/internships", post(internships::create)),
         (Method::GET, "/students/{id}/internships/{iid}/edit", get(internships::edit_form)),
         (Method::POST, "/students/{id}/internships/{iid}", post(internships::update)),

@@ -521,6 +521,24 @@ pub struct InternshipsPage {
     pub verdict: portfolio_domain::internship::Verdict,
     /// What the teaching team recorded about the candidate.
     pub facts: portfolio_store::CandidateFactsRecord,
+    /// The contrôle de conformité in each session the student is a candidate of, as of today.
+    pub sessions: Vec<CandidateConformity>,
+}
+
+/// The contrôle de conformité of one candidate in one session, as the candidate and their
+/// teachers see it.
+pub struct CandidateConformity {
+    pub session_id: i64,
+    pub label: String,
+    pub due_date: Option<String>,
+    pub state: &'static str,
+    pub is_nv: bool,
+    pub grounds: Vec<(String, Vec<String>)>,
+    /// The same grounds, as a decision records them.
+    pub findings: Vec<portfolio_domain::forms::Finding>,
+    pub decision: Option<String>,
+    /// The teaching team decides (contrôle en cours de formation for this candidate).
+    pub team_decides: bool,
 }
 
 impl InternshipsPage {

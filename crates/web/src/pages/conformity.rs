@@ -428,3 +428,146 @@ pub async fn sheet_pdf(
         &format!("controle-conformite-{student_id}.pdf"),
     ))
 }
+
+/// The contrôle of one candidate in each session they are a candidate of, as of today.
+pub async fn candidate_view(
+    state: &AppState,
+    cap: &portfolio_domain::access::StudentCap,
+    route: portfolio_domain::route::Route,
+    track: portfolio_framework::Track,
+    verdict: &internship::Verdict,
+) -> AppResult<Vec<crate::templates::CandidateConformity>> {
+    let sessions = state.store.candidate_sessions(cap).await?;
+    if sessions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let handed_in = state
+        .store
+        .current_submission(cap)
+        .await?
+        .and_then(|s| day_of(s.submitted_at));
+    let e4_form = bts_sio_2019()
+        .exam_regulation(track)
+        .and_then(|r| r.unit_for_block("B1"))
+        .and_then(|(_, unit)| unit.assessment(route.exam_route_group()))
+        .map(|a| a.form);
+    Ok(sessions
+        .into_iter()
+        .map(|(session, decision)| {
+            let check = session.dossier_due_date.map(|due_date| {
+                conformity::check(
+                    &DossierFacts {
+                        handed_in,
+                        due_date,
+                        regularisation_deadline: decision
+                            .as_ref()
+                            .and_then(|d| d.regularisation_deadline),
+                    },
+                    verdict,
+                    today(),
+                )
+            });
+            crate::templates::CandidateConformity {
+                session_id: session.id,
+                label: session.label.clone(),
+                due_date: session.dossier_due_date.map(short_date),
+                state: check.as_ref().map_or(
+                    "date de remise des dossiers non encore fixée par l’académie",
+                    |c| c.state.label(),
+                ),
+                is_nv: check.as_ref().is_some_and(|c| c.state.is_nv()),
+                grounds: check
+                    .as_ref()
+                    .map(|c| {
+                        c.grounds
+                            .iter()
+                            .map(|g| (g.label.to_string(), g.facts.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                findings: check
+                    .as_ref()
+                    .map(|c| c.grounds.iter().map(Finding::from).collect())
+                    .unwrap_or_default(),
+                decision: decision.as_ref().map(decision_label),
+                team_decides: e4_form == Some(ExamForm::Continuous),
+            }
+        })
+        .collect())
+}
+
+/// The teaching team's decision on their student (contrôle en cours de formation).
+pub async fn record_by_team(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path((id, session_id)): Path<(String, String)>,
+    Form(form): Form<DecisionForm>,
+) -> AppResult<Response> {
+    let cap = super::dossier::student_access(&state, &ctx, &parts, &id).await?;
+    let Some(review) = cap.review() else {
+        return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await);
+    };
+    let session_id = path_id(&session_id)?;
+    let profile = state.store.student_profile(&cap).await?;
+    let records = state.store.internships(&cap).await?;
+    let facts = state.store.candidate_facts(&cap).await?;
+    let verdict = super::internships::verdict(profile.student.route, facts.as_ref(), &records);
+    let views = candidate_view(
+        &state,
+        &cap,
+        profile.student.route,
+        profile.student.track,
+        &verdict,
+    )
+    .await?;
+    let view = views
+        .iter()
+        .find(|v| v.session_id == session_id)
+        .ok_or(AppError::NotFound)?;
+    if !view.team_decides {
+        return Err(AppError::bad_input(
+            "",
+            "ce candidat passe l’épreuve en forme ponctuelle : la commission de l’académie décide de la conformité",
+        ));
+    }
+    let decision = match form.decision.as_str() {
+        d @ ("conforming" | "regularisation" | "non_conforming") => d,
+        _ => return Err(AppError::bad_input("decision", "choisissez la décision")),
+    };
+    let deadline = parse_date("deadline", &form.deadline)?;
+    if decision == "regularisation" && deadline.is_none() {
+        return Err(AppError::bad_input(
+            "deadline",
+            "une régularisation demande une date limite : indiquez-la",
+        ));
+    }
+    if decision == "conforming" && !view.grounds.is_empty() {
+        return Err(AppError::bad_input(
+            "decision",
+            "le dossier ne peut être déclaré conforme : des motifs de non-conformité sont constatés",
+        ));
+    }
+    let grounds = serde_json::to_string(&view.findings)
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("motifs de la décision")))?;
+    state
+        .store
+        .record_conformity_by_team(
+            &review,
+            session_id,
+            &NewConformityDecision {
+                student_id: cap.student_id(),
+                decision: decision.into(),
+                grounds,
+                regularisation_deadline: deadline,
+                decided_by: ctx.user.id,
+                decided_at: now(),
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/students/{}/internships?done=decision",
+        cap.student_id()
+    ))
+    .into_response())
+}

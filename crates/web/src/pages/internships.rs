@@ -40,6 +40,7 @@ fn notice_for(done: Option<&str>) -> Option<Notice> {
         "confirmed" => "Attestation confirmée comme signée.",
         "revoked" => "Lien du tuteur révoqué.",
         "facts" => "Informations du candidat enregistrées.",
+        "decision" => "Décision de conformité enregistrée.",
         _ => return None,
     };
     Some(Notice {
@@ -150,6 +151,14 @@ async fn page(
     let records = state.store.internships(cap).await?;
     let recorded = state.store.candidate_facts(cap).await?;
     let rules = verdict(profile.student.route, recorded.as_ref(), &records);
+    let sessions = super::conformity::candidate_view(
+        state,
+        cap,
+        profile.student.route,
+        profile.student.track,
+        &rules,
+    )
+    .await?;
     let mut internships = Vec::new();
     for r in records {
         let links = if is_teacher {
@@ -186,6 +195,7 @@ async fn page(
         this_monday: portfolio_domain::realisation::iso(monday(today)),
         verdict: rules,
         facts: recorded.unwrap_or_default(),
+        sessions,
     })
 }
 

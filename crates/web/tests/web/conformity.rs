@@ -273,3 +273,85 @@ async fn a_session_of_35_candidates_gets_the_grounds_of_annex_6_2() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn the_candidate_sees_the_conformity_check_and_the_teaching_team_decides_in_ccf() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let session = server.world.session_1;
+    let mut jury = server.login("jury_own").await;
+    jury.post(
+        &format!("/exam-sessions/{session}/due-date"),
+        &[("due_date", "2026-11-01")],
+    )
+    .await;
+    // The candidate sees, today, what makes the dossier non-conforming.
+    let mut student = server.login("student_owner").await;
+    let page = student.get(&format!("/students/{owner}/internships")).await;
+    let section = page
+        .body
+        .split(&format!("id=\"conformity-{session}\""))
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("the contrôle of the session")
+        .replace("&#39;", "'");
+    assert!(
+        section.contains("Dossier à remettre au plus tard le 01/11/26"),
+        "{section}"
+    );
+    assert!(section.contains("note « non valide » (NV)"), "{section}");
+    assert!(
+        section.contains(portfolio_domain::conformity::NO_DOSSIER),
+        "{section}"
+    );
+    assert!(
+        !section.contains("Enregistrer la décision"),
+        "the student does not decide"
+    );
+    // In CCF (school route, habilitated school) the teaching team records the decision.
+    let mut teacher = server.login("teacher_own").await;
+    let path = format!("/students/{owner}/conformity/{session}");
+    assert_eq!(
+        teacher
+            .post(&path, &[("decision", "conforming")])
+            .await
+            .status,
+        422
+    );
+    let page = teacher.post(&path, &[("decision", "non_conforming")]).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = student.get(&format!("/students/{owner}/internships")).await;
+    assert!(
+        page.body.contains("Décision : Non conforme (NV)"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        student
+            .post(&path, &[("decision", "non_conforming")])
+            .await
+            .status,
+        403
+    );
+    // The 6-2 sheet of the team's decision prints its ground.
+    let cookie = jury
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let res = reqwest::Client::new()
+        .get(format!(
+            "{}/exam-sessions/{session}/conformity/{owner}/sheet.pdf",
+            server.base
+        ))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(res.status().as_u16(), 200);
+    let text =
+        pdf_extract::extract_text_from_mem(&res.bytes().await.expect("bytes")).expect("text");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("OWNER Student"), "{flat}");
+}

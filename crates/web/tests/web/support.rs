@@ -785,6 +785,7 @@ pub fn concrete_path(path: &str, world: &World) -> String {
         .replace("{tlid}", &world.tutor_link.to_string())
         .replace("{tutor_token}", &world.tutor_token)
         .replace("{sid}", &world.user_id("student_owner").to_string())
+        .replace("{session}", &world.session_1.to_string())
         .replace("{token}", &world.public_token)
         .replace("{n}", "1");
     assert!(
