@@ -12,6 +12,7 @@
 //! * [`conformity`]: the contrôle de conformité of the E4 dossier (annexe 6-2): grounds and state.
 //! * [`coverage`]: which competencies the réalisations cover, and the E5 pair check.
 //! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
+//! * [`evaluation`]: the marking rules of the grille d'aide à l'évaluation (annexe 6-3).
 //! * [`forms`]: the inputs of the attestation de stage (annexe 9) and the conformité sheet (6-2).
 //! * [`internship`]: the internship rules of annexe III.B per route, as verdicts with reasons.
 //! * [`input`]: validated values built from user input, with French error messages.
@@ -21,6 +22,7 @@ pub mod artifact;
 pub mod conformity;
 pub mod coverage;
 pub mod dossier;
+pub mod evaluation;
 pub mod forms;
 pub mod input;
 pub mod internship;
