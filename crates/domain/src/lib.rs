@@ -9,6 +9,7 @@
 //! * [`realisation`]: a réalisation professionnelle as entered, checked field by field.
 //! * [`route`]: routes of study (voies de formation).
 //! * [`artifact`]: which files and links are accepted as productions.
+//! * [`commission`]: the composition rules of a commission d'interrogation (annexe II.D).
 //! * [`conformity`]: the contrôle de conformité of the E4 dossier (annexe 6-2): grounds and state.
 //! * [`coverage`]: which competencies the réalisations cover, and the E5 pair check.
 //! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
@@ -19,6 +20,7 @@
 
 pub mod access;
 pub mod artifact;
+pub mod commission;
 pub mod conformity;
 pub mod coverage;
 pub mod dossier;
