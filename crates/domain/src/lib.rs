@@ -14,6 +14,7 @@
 //! * [`coverage`]: which competencies the réalisations cover, and the E5 pair check.
 //! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
 //! * [`evaluation`]: the marking rules of the grille d'aide à l'évaluation (annexe 6-3).
+//! * [`harmonisation`]: the figures the jury compares commissions with, and which deviate.
 //! * [`forms`]: the inputs of the attestation de stage (annexe 9) and the conformité sheet (6-2).
 //! * [`internship`]: the internship rules of annexe III.B per route, as verdicts with reasons.
 //! * [`input`]: validated values built from user input, with French error messages.
@@ -26,6 +27,7 @@ pub mod coverage;
 pub mod dossier;
 pub mod evaluation;
 pub mod forms;
+pub mod harmonisation;
 pub mod input;
 pub mod internship;
 pub mod internship_form;
