@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use portfolio_framework::{MasteryLevel, Penalty};
+use time::Date;
 
 /// Hundredths in a point: marks are kept as integers so that rounding is exact.
 const CENTS: u16 = 100;
@@ -366,6 +367,43 @@ pub fn may_change(
     }
 }
 
+/// Why evaluation documents are still kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// No next session is known yet: « jusqu'à la session suivante » cannot have passed.
+    UntilNextSession,
+    /// Kept until this day included (the later of the next session's date and one year after
+    /// the end of the training).
+    Until(Date),
+    /// Both periods are over: the documents may be purged.
+    Expired,
+}
+
+/// How long the documents that served to evaluate a candidate are kept: « tenus à la
+/// disposition du jury et de l'autorité rectorale pour la session considérée jusqu'à la
+/// session suivante » (annexe II.D) and « conservés dans l'établissement pendant un an après
+/// la fin de la formation » (exam circular). Both must be over.
+pub fn retention(end_of_training: Date, next_session: Option<Date>, today: Date) -> Retention {
+    let Some(next_session) = next_session else {
+        return Retention::UntilNextSession;
+    };
+    // One year later; a 29 February ends on the 28th.
+    let year_after = end_of_training
+        .replace_year(end_of_training.year() + 1)
+        .or_else(|_| {
+            end_of_training
+                .replace_day(28)
+                .and_then(|d| d.replace_year(end_of_training.year() + 1))
+        })
+        .unwrap_or(Date::MAX);
+    let until = year_after.max(next_session);
+    if today > until {
+        Retention::Expired
+    } else {
+        Retention::Until(until)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -580,6 +618,46 @@ mod tests {
             Ok(ChangePermit::Amendment {
                 reason: "erreur de report".to_owned()
             })
+        );
+    }
+
+    #[test]
+    fn documents_are_kept_until_the_next_session_and_a_year_after_the_training() {
+        use time::macros::date;
+        let end = date!(2026 - 06 - 30);
+        // No next session known: kept.
+        assert_eq!(
+            retention(end, None, date!(2030 - 01 - 01)),
+            Retention::UntilNextSession
+        );
+        // The next session comes before the year is over: the year decides.
+        let next = date!(2027 - 05 - 15);
+        assert_eq!(
+            retention(end, Some(next), date!(2027 - 06 - 30)),
+            Retention::Until(date!(2027 - 06 - 30))
+        );
+        assert_eq!(
+            retention(end, Some(next), date!(2027 - 07 - 01)),
+            Retention::Expired
+        );
+        // The next session comes later: it decides.
+        let late = date!(2027 - 09 - 10);
+        assert_eq!(
+            retention(end, Some(late), date!(2027 - 07 - 01)),
+            Retention::Until(late)
+        );
+        assert_eq!(
+            retention(end, Some(late), date!(2027 - 09 - 11)),
+            Retention::Expired
+        );
+        // A training ending on 29 February.
+        assert_eq!(
+            retention(
+                date!(2028 - 02 - 29),
+                Some(date!(2028 - 06 - 01)),
+                date!(2029 - 02 - 28)
+            ),
+            Retention::Until(date!(2029 - 02 - 28))
         );
     }
 }
