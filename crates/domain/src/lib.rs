@@ -7,6 +7,7 @@
 //! * [`internship_form`]: an internship, employment period or apprenticeship as entered.
 //! * [`password`]: the password policy (length and blocklist, no composition rules).
 //! * [`realisation`]: a réalisation professionnelle as entered, checked field by field.
+//! * [`registration`]: a candidate registered in an exam session (number, names, option, route, form).
 //! * [`route`]: routes of study (voies de formation).
 //! * [`artifact`]: which files and links are accepted as productions.
 //! * [`commission`]: the composition rules of a commission d'interrogation (annexe II.D).
@@ -33,5 +34,6 @@ pub mod internship;
 pub mod internship_form;
 pub mod password;
 pub mod realisation;
+pub mod registration;
 pub mod role;
 pub mod route;

@@ -10,6 +10,7 @@
 //! ones), its sheets, rows, columns and cells are bounded by [`ImportLimits`] before and while
 //! it is parsed.
 
+pub mod candidates;
 mod guard;
 pub mod period;
 mod sheet;
@@ -86,6 +87,8 @@ pub enum ImportError {
     LimitExceeded(String),
     #[error("ce classeur n’est pas un tableau de synthèse : {0}")]
     NotASynthesisTable(String),
+    #[error("ce fichier n’est pas une liste de candidats : {0}")]
+    NotACandidateList(String),
     /// The spreadsheet parser failed in an unexpected way on this file.
     #[error("classeur illisible : erreur inattendue pendant la lecture")]
     Internal,

@@ -523,12 +523,43 @@ fn option_marks(raw: &str) -> Vec<(Track, Option<bool>)> {
     out
 }
 
-/// Reads the checked workbook.
-pub fn read(bytes: &[u8], limits: &ImportLimits) -> Result<ImportedSynthesis, ImportError> {
-    let mut xlsx: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ImportError> {
+    Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => ImportError::Encrypted,
         other => ImportError::Corrupt(other.to_string()),
-    })?;
+    })
+}
+
+/// The filled rows of the first worksheet as text, each with its number as the spreadsheet
+/// shows it (1-based); a row's cells are placed by column, empty cells as empty strings.
+pub fn first_sheet_rows(
+    bytes: &[u8],
+    limits: &ImportLimits,
+) -> Result<Vec<(u32, Vec<String>)>, ImportError> {
+    let mut xlsx = open(bytes)?;
+    let mut cells_read = 0usize;
+    for name in xlsx.sheet_names() {
+        let Some(grid) = read_grid(&mut xlsx, &name, limits, &mut cells_read)? else {
+            continue;
+        };
+        let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+        for (&(row, col), cell) in &grid.cells {
+            if rows.last().is_none_or(|(r, _)| *r != row + 1) {
+                rows.push((row + 1, Vec::new()));
+            }
+            if let Some((_, cells)) = rows.last_mut() {
+                cells.resize(usize::from(col), String::new());
+                cells.push(cell.text.clone());
+            }
+        }
+        return Ok(rows);
+    }
+    Ok(Vec::new())
+}
+
+/// Reads the checked workbook.
+pub fn read(bytes: &[u8], limits: &ImportLimits) -> Result<ImportedSynthesis, ImportError> {
+    let mut xlsx = open(bytes)?;
     let names = xlsx.sheet_names();
     if names.len() > limits.max_sheets {
         return Err(ImportError::LimitExceeded(format!(
