@@ -122,6 +122,50 @@ impl Actor {
         })
     }
 
+    /// Reading the proposed and final marks of a candidate's evaluations: the members of the
+    /// candidate's commissions, the president of the jury of the candidate's sessions, and the
+    /// head of the candidate's school (« consignées sous la responsabilité de la cheffe ou du
+    /// chef d'établissement »). Never the candidate: « En AUCUN CAS, la note proposée n'est
+    /// communiquée à la personne candidate », whatever other role they hold.
+    pub fn evaluation_marks(&self, facts: &StudentFacts) -> Option<MarkReadCap> {
+        if facts.student_id == self.user_id {
+            return None;
+        }
+        let allowed = facts
+            .commission_ids
+            .iter()
+            .any(|c| self.holds(Role::CommissionMember, *c))
+            || facts
+                .exam_session_ids
+                .iter()
+                .any(|s| self.holds(Role::JuryPresident, *s))
+            || self.holds(Role::HeadOfSchool, facts.school_id);
+        allowed.then_some(MarkReadCap {
+            student_id: facts.student_id,
+        })
+    }
+
+    /// Reading a candidate's fiche d'appréciation (annexe 6-4): whoever reads the marks, with
+    /// the mark; the candidate once the jury has deliberated (it is what a réclamation is
+    /// answered with), without the mark.
+    pub fn appraisal(
+        &self,
+        facts: &StudentFacts,
+        jury_deliberated: bool,
+    ) -> Option<AppraisalReadCap> {
+        if let Some(marks) = self.evaluation_marks(facts) {
+            return Some(AppraisalReadCap {
+                student_id: marks.student_id,
+                with_mark: true,
+            });
+        }
+        (facts.student_id == self.user_id && self.has_role(Role::Student) && jury_deliberated)
+            .then_some(AppraisalReadCap {
+                student_id: facts.student_id,
+                with_mark: false,
+            })
+    }
+
     /// Reading an exam session: its commissions and candidates.
     pub fn exam_session(&self, exam_session_id: i64) -> Option<ExamSessionCap> {
         (self.holds(Role::JuryPresident, exam_session_id) || self.has_role(Role::Admin))
@@ -384,6 +428,36 @@ impl ExamSessionCap {
     }
 }
 
+/// Permission to read the marks of a candidate's evaluations. The candidate never gets one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkReadCap {
+    student_id: i64,
+}
+
+impl MarkReadCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
+}
+
+/// Permission to read a candidate's fiche d'appréciation, with or without its mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppraisalReadCap {
+    student_id: i64,
+    with_mark: bool,
+}
+
+impl AppraisalReadCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
+
+    /// Whether the « NOTE / 20 » of the fiche is shown: never to the candidate.
+    pub fn with_mark(&self) -> bool {
+        self.with_mark
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,5 +684,66 @@ mod tests {
         );
         assert!(actor(1, &[(Role::Admin, None)]).admin().is_some());
         assert!(actor(1, &[(Role::Teacher, Some(1))]).admin().is_none());
+    }
+
+    #[test]
+    fn marks_reach_the_commission_the_jury_and_the_head_of_school_never_the_candidate() {
+        let facts = StudentFacts {
+            student_id: 10,
+            class_id: 2,
+            school_id: 3,
+            commission_ids: vec![4],
+            exam_session_ids: vec![5],
+        };
+        let readers = [
+            actor(20, &[(Role::CommissionMember, Some(4))]),
+            actor(21, &[(Role::JuryPresident, Some(5))]),
+            actor(22, &[(Role::HeadOfSchool, Some(3))]),
+            // A teacher of the class who also sits on the commission reads as a member.
+            actor(
+                23,
+                &[(Role::Teacher, Some(2)), (Role::CommissionMember, Some(4))],
+            ),
+        ];
+        for a in &readers {
+            assert_eq!(
+                a.evaluation_marks(&facts).map(|c| c.student_id()),
+                Some(10),
+                "{a:?}"
+            );
+            let sheet = a
+                .appraisal(&facts, false)
+                .expect("the fiche, before the jury too");
+            assert!(sheet.with_mark());
+        }
+        let others = [
+            actor(10, &[(Role::Student, Some(2))]),
+            // The candidate, whatever else they were granted.
+            actor(
+                10,
+                &[
+                    (Role::Student, Some(2)),
+                    (Role::CommissionMember, Some(4)),
+                    (Role::HeadOfSchool, Some(3)),
+                ],
+            ),
+            actor(24, &[(Role::Teacher, Some(2))]),
+            actor(25, &[(Role::Tutor, Some(10))]),
+            actor(26, &[(Role::CommissionMember, Some(99))]),
+            actor(27, &[(Role::JuryPresident, Some(99))]),
+            actor(28, &[(Role::HeadOfSchool, Some(99))]),
+            actor(29, &[(Role::Admin, None)]),
+        ];
+        for a in &others {
+            assert_eq!(a.evaluation_marks(&facts), None, "{a:?}");
+        }
+        // The candidate reads the fiche once the jury has deliberated, without the mark.
+        let candidate = &others[1];
+        assert_eq!(candidate.appraisal(&facts, false), None);
+        let sheet = candidate.appraisal(&facts, true).expect("after the jury");
+        assert!(!sheet.with_mark());
+        for a in &others[2..] {
+            assert_eq!(a.appraisal(&facts, true), None, "{a:?}");
+        }
     }
 }
