@@ -9,6 +9,7 @@
 //! * [`realisation`]: a réalisation professionnelle as entered, checked field by field.
 //! * [`registration`]: a candidate registered in an exam session (number, names, option, route, form).
 //! * [`route`]: routes of study (voies de formation).
+//! * [`schedule`]: passing times of a commission's candidates (Bloc 1 orals, interleaved Bloc 2 days).
 //! * [`artifact`]: which files and links are accepted as productions.
 //! * [`commission`]: the composition rules of a commission d'interrogation (annexe II.D).
 //! * [`conformity`]: the contrôle de conformité of the E4 dossier (annexe 6-2): grounds and state.
@@ -37,3 +38,4 @@ pub mod realisation;
 pub mod registration;
 pub mod role;
 pub mod route;
+pub mod schedule;
