@@ -10,6 +10,7 @@
 //! * [`registration`]: a candidate registered in an exam session (number, names, option, route, form).
 //! * [`route`]: routes of study (voies de formation).
 //! * [`schedule`]: passing times of a commission's candidates (Bloc 1 orals, interleaved Bloc 2 days).
+//! * [`session_labels`]: the exam codes and annex labels a session prints (data, not constants).
 //! * [`artifact`]: which files and links are accepted as productions.
 //! * [`commission`]: the composition rules of a commission d'interrogation (annexe II.D).
 //! * [`conformity`]: the contrôle de conformité of the E4 dossier (annexe 6-2): grounds and state.
@@ -39,3 +40,4 @@ pub mod registration;
 pub mod role;
 pub mod route;
 pub mod schedule;
+pub mod session_labels;
