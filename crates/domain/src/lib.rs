@@ -1,6 +1,7 @@
 //! The rules of Portfolio SIO as pure functions over plain values, tested without a database.
 //!
 //! * [`role`]: the roles of the people who use the product and the scope each one is granted on.
+//! * [`appraisal`]: what the fiche d'appréciation (annexe 6-4) must show: the defects of the dossier.
 //! * [`access`]: the one place where "who may see and change what" is decided. Handlers obtain
 //!   capability handles from here; store functions that read or change scoped data take them
 //!   as arguments, so an unauthorised call does not type-check.
@@ -23,6 +24,7 @@
 //! * [`input`]: validated values built from user input, with French error messages.
 
 pub mod access;
+pub mod appraisal;
 pub mod artifact;
 pub mod commission;
 pub mod conformity;
