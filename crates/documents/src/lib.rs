@@ -6,8 +6,11 @@
 //! * [`import_synthesis_xlsx`]: reads a filled table, row by row, with a French report of what
 //!   was read and what could not be; hostile files are bounded by [`ImportLimits`].
 //! * [`model`]: the texts and the grid of the national model, shared by both.
+//! * [`mark_sheet`]: the bordereau récapitulatif the head of school sends the jury.
+//! * [`import::candidates`]: a session's list of candidates, .xlsx or CSV.
 
 pub mod import;
+pub mod mark_sheet;
 pub mod model;
 mod synthesis;
 mod table;
