@@ -1,7 +1,7 @@
 //! The marking rules of the grille d'aide à l'évaluation (annexe 6-3) and the fiche
 //! d'appréciation (annexe 6-4): the proposed mark, the penalties, the final mark « arrondie
 //! au point supérieur », the warnings when a mark disagrees with the profile, and the lock
-//! that both members' visas put on a grid.
+//! that both members' visas put on a grid, and the mark the jury « arrête ».
 //!
 //! The grid gives no formula from mastery levels to points: the mark is the commission's
 //! judgement, so the warnings here never refuse a mark, they ask the commission to look again.
@@ -90,6 +90,8 @@ pub enum MarkError {
     NotANumber(String),
     TooPrecise(String),
     OutOfRange(String),
+    /// The jury's mark is in whole points.
+    NotWhole(String),
 }
 
 impl fmt::Display for MarkError {
@@ -105,6 +107,11 @@ impl fmt::Display for MarkError {
             MarkError::TooPrecise(s) => write!(
                 f,
                 "« {s} » a trop de décimales : la note se saisit au centième de point au plus, par exemple 12,25."
+            ),
+            MarkError::NotWhole(s) => write!(
+                f,
+                "« {s} » n'est pas un nombre entier de points : la note arrêtée par le jury est \
+                 en points entiers, par exemple 13."
             ),
             MarkError::OutOfRange(s) => write!(
                 f,
@@ -151,6 +158,39 @@ pub fn final_mark(proposed: ProposedMark, penalties: &[Penalty]) -> FinalMark {
     let points = after.div_ceil(CENTS);
     // At most 20 because a proposed mark is at most 20.
     FinalMark(u8::try_from(points).unwrap_or(u8::MAX))
+}
+
+/// The mark the jury « arrête » for a candidate, against the commission's final mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JuryMark {
+    pub mark: FinalMark,
+    /// The commission's final mark it replaces, kept for the history; `None` if the jury
+    /// confirmed it or the commission proposed none.
+    pub replaces: Option<FinalMark>,
+    /// The jury's reason, if given (optional).
+    pub reason: Option<String>,
+}
+
+/// Reads the mark the jury sets, a whole number of points from 0 to 20 (French notation
+/// accepted: « 14 », « 14,0 »). A mark different from the commission's keeps the latter.
+pub fn jury_mark(
+    commission: Option<FinalMark>,
+    input: &str,
+    reason: Option<&str>,
+) -> Result<JuryMark, MarkError> {
+    let typed = ProposedMark::parse(input)?;
+    if typed.hundredths() % CENTS != 0 {
+        return Err(MarkError::NotWhole(input.trim().to_owned()));
+    }
+    let mark = FinalMark(u8::try_from(typed.hundredths() / CENTS).unwrap_or(u8::MAX));
+    Ok(JuryMark {
+        mark,
+        replaces: commission.filter(|c| *c != mark),
+        reason: reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned),
+    })
 }
 
 /// A row of the grid as the commission rated it.
@@ -659,5 +699,27 @@ mod tests {
             ),
             Retention::Until(date!(2029 - 02 - 28))
         );
+    }
+
+    #[test]
+    fn the_jury_arrests_a_whole_mark_and_a_change_keeps_the_commissions() {
+        let commission = Some(final_mark(mark("12,1"), &[]));
+        let same = jury_mark(commission, "13", None).expect("13");
+        assert_eq!(
+            (same.mark.points(), same.replaces, same.reason),
+            (13, None, None)
+        );
+        let changed = jury_mark(commission, " 15,0 ", Some("  harmonisation  ")).expect("15");
+        assert_eq!(changed.mark.points(), 15);
+        assert_eq!(changed.replaces.map(FinalMark::points), Some(13));
+        assert_eq!(changed.reason.as_deref(), Some("harmonisation"));
+        let none = jury_mark(None, "0", Some(" ")).expect("0");
+        assert_eq!((none.replaces, none.reason), (None, None));
+        let err = jury_mark(commission, "14,5", None).expect_err("half a point");
+        assert!(err.to_string().contains("points entiers"), "{err}");
+        assert!(matches!(
+            jury_mark(commission, "21", None),
+            Err(MarkError::OutOfRange(_))
+        ));
     }
 }
