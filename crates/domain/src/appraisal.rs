@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::coverage::BlockCoverage;
+use crate::input::ascii_fold;
 
 /// A defect the appreciation must show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +87,9 @@ pub fn prefill(defects: &[Defect]) -> String {
 
 /// The defects the appreciation no longer shows; a fiche with any cannot be signed.
 pub fn unshown<'a>(defects: &'a [Defect], appreciation: &str) -> Vec<&'a Defect> {
-    let text = fold(appreciation);
+    // Accents and case aside; every keyword is a single word, so the dashes that
+    // ascii_fold puts between words do not matter.
+    let text = ascii_fold(appreciation);
     defects
         .iter()
         .filter(|d| !d.keywords().iter().all(|k| text.contains(k)))
@@ -99,23 +102,6 @@ pub fn unshown_message(defect: &Defect) -> String {
         "L'appréciation doit faire apparaître ce défaut, elle est communiquée à la personne \
          candidate : {defect}"
     )
-}
-
-/// Lower case, the accents of French removed: « Couverture » and « couverture » are one word.
-fn fold(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            c if c.is_whitespace() => ' ',
-            c => c,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ use std::fmt;
 
 use portfolio_framework::{ExamForm, Track};
 
+use crate::coverage::bloc2_code;
+
 /// Which exam a commission examines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CommissionExam {
@@ -131,15 +133,6 @@ pub struct Composition {
     pub professional_replaced: bool,
 }
 
-/// The code of the option's Bloc 2 (`B2-SISR`, `B2-SLAM`) and its title, from the référentiel.
-fn block2_of(track: Track) -> (String, String) {
-    portfolio_framework::bts_sio_2019()
-        .blocks_for(track)
-        .find(|b| b.block.number == 2)
-        .map(|b| (b.block.code.to_owned(), b.block.title.to_owned()))
-        .unwrap_or_else(|| (format!("B2-{}", track.code()), String::new()))
-}
-
 /// Checks the composition of a commission examining candidates of option `track` for
 /// `exam`. Returns every rule broken, not only the first.
 pub fn check_composition(
@@ -186,12 +179,14 @@ pub fn check_composition(
                     }
                 }
                 ExamForm::Continuous => {
-                    let (code, title) = block2_of(track);
-                    if !a.teaches_block(&code) && !b.teaches_block(&code) {
-                        errors.push(CompositionError::Block2NoTeacherOfBlock {
-                            track,
-                            block_title: title,
-                        });
+                    let code = bloc2_code(track);
+                    if !a.teaches_block(code) && !b.teaches_block(code) {
+                        let block_title = portfolio_framework::bts_sio_2019()
+                            .block(code)
+                            .map(|b| b.title.clone())
+                            .unwrap_or_default();
+                        errors
+                            .push(CompositionError::Block2NoTeacherOfBlock { track, block_title });
                     }
                 }
             }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use portfolio_framework::{ExamForm, Track};
 
+use crate::input::required_text;
 use crate::route::Route;
 
 /// The most characters a candidate number may have.
@@ -67,13 +68,7 @@ pub fn parse_name(input: &str, what: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err(format!("le {what} est vide"));
     }
-    if name.chars().count() > MAX_NAME {
-        return Err(format!("le {what} a plus de {MAX_NAME} caractères"));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(format!("le {what} contient des caractères invisibles"));
-    }
-    Ok(name)
+    required_text("name", &format!("le {what}"), &name, MAX_NAME).map_err(|e| e.message)
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use std::fmt;
 
 use portfolio_framework::Track;
 
+use crate::coverage::bloc2_code;
+
 /// The most characters an exam code or annex label may have.
 const MAX_LABEL: usize = 12;
 
@@ -133,10 +135,10 @@ impl fmt::Display for DossierExam {
 }
 
 /// The block code an exam certifies for `track` (`B1`, `B2-SISR`).
-fn block_code(track: Track, exam: DossierExam) -> String {
+fn block_code(track: Track, exam: DossierExam) -> &'static str {
     match exam {
-        DossierExam::Block1 => "B1".to_owned(),
-        DossierExam::Block2 => format!("B2-{}", track.code()),
+        DossierExam::Block1 => "B1",
+        DossierExam::Block2 => bloc2_code(track),
     }
 }
 
@@ -146,11 +148,7 @@ fn exam_of_block(track: Track, exam: DossierExam) -> Option<&'static portfolio_f
         .exam_regulation(track)?
         .exams
         .iter()
-        .find(|e| {
-            e.units
-                .iter()
-                .any(|u| u.block.as_deref() == Some(block.as_str()))
-        })
+        .find(|e| e.units.iter().any(|u| u.block.as_deref() == Some(block)))
 }
 
 /// The code the règlement d'examen gives the exam certifying `exam`'s block.
