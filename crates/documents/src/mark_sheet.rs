@@ -3,61 +3,15 @@
 //! Marks are written as numbers so that the jury can sort and compute; the final mark is
 //! computed here by the domain's rule, never typed.
 
-use portfolio_domain::evaluation::{ProposedMark, final_mark, penalty_points};
-use portfolio_framework::{ExamForm, Penalty, Track};
+use portfolio_domain::evaluation::{final_mark, penalty_points};
+use portfolio_framework::Penalty;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 
 use crate::DocumentError;
 
-/// The bordereau of one school for one exam.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkSheet {
-    pub academy: String,
-    pub session_year: i32,
-    pub school_name: String,
-    /// « Épreuve E4 – Support et mise à disposition de services informatiques », from the
-    /// session's labels.
-    pub exam_heading: String,
-    pub rows: Vec<MarkSheetRow>,
-}
-
-/// A candidate of the bordereau.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkSheetRow {
-    pub candidate_number: String,
-    pub last_name: String,
-    pub first_name: String,
-    pub track: Track,
-    pub form: ExamForm,
-    pub commission: String,
-    /// `None` while the commission has not proposed one: the row says so.
-    pub proposed: Option<ProposedMark>,
-    pub penalties: Vec<Penalty>,
-}
-
-/// The columns, in order.
-pub const HEADERS: [&str; 10] = [
-    "N° candidat",
-    "Nom",
-    "Prénom",
-    "Option",
-    "Forme",
-    "Commission",
-    "Proposition de note / 20",
-    "Pénalités retenues",
-    "Points de pénalité",
-    "Note finale / 20",
-];
-
-/// The line printed for a candidate without a proposed mark.
-pub const NO_MARK: &str = "pas de proposition de note";
-
-fn form_label(form: ExamForm) -> &'static str {
-    match form {
-        ExamForm::OneOff => "Ponctuelle",
-        ExamForm::Continuous => "CCF",
-    }
-}
+pub use portfolio_domain::grid::{
+    MARK_SHEET_HEADERS as HEADERS, MarkSheet, MarkSheetRow, NO_MARK, form_short_label as form_label,
+};
 
 /// Writes the bordereau: a title block, the header row, one row per candidate (by name), and
 /// the count of candidates without a proposed mark.
@@ -148,6 +102,8 @@ pub fn mark_sheet_xlsx(sheet: &MarkSheet) -> Result<Vec<u8>, DocumentError> {
 mod tests {
     use super::*;
     use calamine::{Data, Reader, Xlsx};
+    use portfolio_domain::evaluation::ProposedMark;
+    use portfolio_framework::{ExamForm, Track};
     use std::io::Cursor;
 
     fn row(

@@ -19,6 +19,7 @@
 //! * [`dossier`]: réalisations professionnelles and the inputs of the dossier documents.
 //! * [`evaluation`]: the marking rules of the grille d'aide à l'évaluation (annexe 6-3).
 //! * [`harmonisation`]: the figures the jury compares commissions with, and which deviate.
+//! * [`grid`]: the rows of the evaluation grids and the inputs of the grid, fiche and bordereau.
 //! * [`forms`]: the inputs of the attestation de stage (annexe 9) and the conformité sheet (6-2).
 //! * [`internship`]: the internship rules of annexe III.B per route, as verdicts with reasons.
 //! * [`input`]: validated values built from user input, with French error messages.
@@ -32,6 +33,7 @@ pub mod coverage;
 pub mod dossier;
 pub mod evaluation;
 pub mod forms;
+pub mod grid;
 pub mod harmonisation;
 pub mod input;
 pub mod internship;
