@@ -9,6 +9,9 @@
 //! | [`realisation_sheet_pdf`] | the E5 fiche descriptive de réalisation professionnelle (annexe 7-1-A SISR / 7-1-B SLAM), recto and verso |
 //! | [`internship_certificate_pdf`] | the attestation de stage (annexe 9), one page, signature and stamp boxes left empty |
 //! | [`conformity_sheet_pdf`] | the fiche de contrôle de conformité of the E4 dossier (annexe 6-2), one page |
+//! | [`grid_pdf`] | the grille d'aide à l'évaluation (annexe 6-3), recto on A4 portrait then verso on A4 landscape |
+//! | [`appraisal_pdf`] | the fiche d'appréciation destinée à la personne candidate (annexe 6-4) |
+//! | [`mark_sheet_pdf`] | the bordereau récapitulatif des propositions de notes, A4 landscape |
 //!
 //! The référentiel's labels (competencies, skills) come from
 //! [`portfolio_framework::bts_sio_2019`], never from this crate.
@@ -25,6 +28,7 @@
 
 mod conformity;
 mod doc;
+mod evaluation;
 mod font;
 mod form;
 mod internship;
@@ -35,6 +39,7 @@ mod synthesis;
 pub use conformity::conformity_sheet_pdf;
 
 pub use doc::{A4, Meta, Rotation, Size};
+pub use evaluation::{appraisal_pdf, grid_pdf, mark_sheet_pdf};
 pub use font::{FontId, FontMetrics, metrics};
 pub use internship::internship_certificate_pdf;
 pub use realisation::realisation_sheet_pdf;
