@@ -166,6 +166,46 @@ impl Actor {
             })
     }
 
+    /// Filling in a candidate's grid and fiche d'appréciation: a member of the commission the
+    /// candidate is assigned to; the president of the jury of that commission's session, who
+    /// alone may amend them once both members have signed. Never the candidate.
+    pub fn evaluation(
+        &self,
+        commission: &CommissionFacts,
+        facts: &StudentFacts,
+    ) -> Option<EvaluationCap> {
+        if facts.student_id == self.user_id
+            || !facts.commission_ids.contains(&commission.commission_id)
+        {
+            return None;
+        }
+        let by_jury = if self.holds(Role::CommissionMember, commission.commission_id) {
+            false
+        } else if self.holds(Role::JuryPresident, commission.exam_session_id) {
+            true
+        } else {
+            return None;
+        };
+        Some(EvaluationCap {
+            commission_id: commission.commission_id,
+            student_id: facts.student_id,
+            by_jury,
+        })
+    }
+
+    /// The marks of every candidate of a session (harmonisation, the jury's marks): the jury
+    /// president only, not the administrators who set the session up.
+    pub fn session_marks(&self, exam_session_id: i64) -> Option<SessionMarksCap> {
+        self.holds(Role::JuryPresident, exam_session_id)
+            .then_some(SessionMarksCap { exam_session_id })
+    }
+
+    /// The marks of a school's candidates (the bordereau récapitulatif): its head of school.
+    pub fn school_marks(&self, school_id: i64) -> Option<SchoolMarksCap> {
+        self.holds(Role::HeadOfSchool, school_id)
+            .then_some(SchoolMarksCap { school_id })
+    }
+
     /// Reading an exam session: its commissions and candidates.
     pub fn exam_session(&self, exam_session_id: i64) -> Option<ExamSessionCap> {
         (self.holds(Role::JuryPresident, exam_session_id) || self.has_role(Role::Admin))
@@ -458,6 +498,67 @@ impl AppraisalReadCap {
     }
 }
 
+/// Permission to fill in a candidate's grid and fiche for one commission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvaluationCap {
+    commission_id: i64,
+    student_id: i64,
+    by_jury: bool,
+}
+
+impl EvaluationCap {
+    pub fn commission_id(&self) -> i64 {
+        self.commission_id
+    }
+
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
+
+    /// Held by the jury president rather than a member: may amend a signed grid, with a reason.
+    pub fn by_jury(&self) -> bool {
+        self.by_jury
+    }
+
+    /// Whoever fills the grid reads its marks.
+    pub fn marks(&self) -> MarkReadCap {
+        MarkReadCap {
+            student_id: self.student_id,
+        }
+    }
+}
+
+/// Permission to read every mark of a session and to arrest them: the jury president.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionMarksCap {
+    exam_session_id: i64,
+}
+
+impl SessionMarksCap {
+    pub fn exam_session_id(&self) -> i64 {
+        self.exam_session_id
+    }
+
+    /// The jury president reads the session as well.
+    pub fn session(&self) -> ExamSessionCap {
+        ExamSessionCap {
+            exam_session_id: self.exam_session_id,
+        }
+    }
+}
+
+/// Permission to read the marks of a school's candidates: its head of school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SchoolMarksCap {
+    school_id: i64,
+}
+
+impl SchoolMarksCap {
+    pub fn school_id(&self) -> i64 {
+        self.school_id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -745,5 +846,60 @@ mod tests {
         for a in &others[2..] {
             assert_eq!(a.appraisal(&facts, true), None, "{a:?}");
         }
+    }
+
+    #[test]
+    fn only_the_commission_and_its_jury_president_fill_a_grid() {
+        let facts = StudentFacts {
+            student_id: 7,
+            class_id: 1,
+            school_id: 2,
+            commission_ids: vec![30],
+            exam_session_ids: vec![40],
+        };
+        let commission = CommissionFacts {
+            commission_id: 30,
+            exam_session_id: 40,
+        };
+        let member = actor(1, &[(Role::CommissionMember, Some(30))]);
+        let cap = member.evaluation(&commission, &facts).expect("member");
+        assert!(!cap.by_jury());
+        let president = actor(2, &[(Role::JuryPresident, Some(40))]);
+        assert!(
+            president
+                .evaluation(&commission, &facts)
+                .expect("jury")
+                .by_jury()
+        );
+        let other = actor(3, &[(Role::CommissionMember, Some(31))]);
+        assert!(other.evaluation(&commission, &facts).is_none());
+        let teacher = actor(4, &[(Role::Teacher, Some(1))]);
+        assert!(teacher.evaluation(&commission, &facts).is_none());
+        // A candidate who also sits on the commission never rates themselves.
+        let candidate = actor(
+            7,
+            &[(Role::Student, Some(1)), (Role::CommissionMember, Some(30))],
+        );
+        assert!(candidate.evaluation(&commission, &facts).is_none());
+        // Not assigned to that commission: no grid, whatever the role.
+        let elsewhere = CommissionFacts {
+            commission_id: 31,
+            exam_session_id: 40,
+        };
+        assert!(president.evaluation(&elsewhere, &facts).is_none());
+    }
+
+    #[test]
+    fn session_and_school_marks_exclude_administrators() {
+        let admin = actor(1, &[(Role::Admin, None)]);
+        assert!(admin.session_marks(40).is_none());
+        assert!(admin.school_marks(2).is_none());
+        assert!(admin.exam_session(40).is_some());
+        let president = actor(2, &[(Role::JuryPresident, Some(40))]);
+        assert!(president.session_marks(40).is_some());
+        assert!(president.session_marks(41).is_none());
+        let head = actor(3, &[(Role::HeadOfSchool, Some(2))]);
+        assert!(head.school_marks(2).is_some());
+        assert!(head.school_marks(5).is_none());
     }
 }

@@ -12,12 +12,13 @@
 
 use async_trait::async_trait;
 use portfolio_domain::access::{
-    ClassCap, ClassFacts, CommissionCap, CommissionFacts, DossierEditCap, ExamSessionCap,
-    InternshipReviewCap, PublicLinkFacts, ReviewCap, SchoolCap, StudentCap, StudentFacts,
-    TutorLinkFacts,
+    AppraisalReadCap, ClassCap, ClassFacts, CommissionCap, CommissionFacts, DossierEditCap,
+    EvaluationCap, ExamSessionCap, InternshipReviewCap, MarkReadCap, PublicLinkFacts, ReviewCap,
+    SchoolCap, SchoolMarksCap, SessionMarksCap, StudentCap, StudentFacts, TutorLinkFacts,
 };
 use portfolio_domain::internship_form::InternshipInput;
 use portfolio_domain::realisation::RealisationInput;
+use portfolio_domain::registration::CandidateRegistration;
 use portfolio_domain::role::Grant;
 use serde::Serialize;
 use std::path::Path;
@@ -27,6 +28,7 @@ pub mod blobs;
 pub mod postgres;
 mod sql;
 mod sql_dossier;
+mod sql_evaluation;
 
 mod sql_internship;
 pub mod sqlite;
@@ -387,6 +389,116 @@ pub trait ConformityStore: Send + Sync {
     ) -> Result<Vec<ConformityDecisionRecord>>;
 }
 
+/// Exam sessions after the hand-in: registrations, commissions, grids and fiches
+/// d'appréciation, the jury's marks, closing and purging. Marks are only read with a mark
+/// capability; what a candidate reads ([`CandidateAppraisal`]) has no mark field.
+#[async_trait]
+pub trait EvaluationStore: Send + Sync {
+    /// Labels, deadlines and the end of training; refused once the session is closed.
+    async fn set_session_settings(
+        &self,
+        cap: &ExamSessionCap,
+        settings: &SessionSettings,
+    ) -> Result<()>;
+    /// Creates or updates the registrations (keyed by candidate number) in one transaction,
+    /// matching each to a student account when one fits.
+    async fn register_candidates(
+        &self,
+        cap: &ExamSessionCap,
+        rows: &[CandidateRegistration],
+        now: i64,
+    ) -> Result<RegistrationReport>;
+    async fn registrations(&self, cap: &ExamSessionCap) -> Result<Vec<RegistrationRecord>>;
+    /// Creates (`id` None) or updates a commission with its members, whose
+    /// `commission_member` grants follow, in one transaction. The composition is checked by
+    /// the caller with `portfolio_domain::commission::check_composition`.
+    async fn save_commission(
+        &self,
+        cap: &ExamSessionCap,
+        id: Option<i64>,
+        input: &CommissionInput,
+        now: i64,
+    ) -> Result<i64>;
+    async fn commission_detail(&self, cap: &CommissionCap) -> Result<CommissionDetail>;
+    async fn session_commission_details(
+        &self,
+        cap: &ExamSessionCap,
+    ) -> Result<Vec<CommissionDetail>>;
+    /// Assigns a registered candidate (by student account) to a commission of the session.
+    async fn assign_to_commission(
+        &self,
+        cap: &ExamSessionCap,
+        commission_id: i64,
+        student_id: i64,
+    ) -> Result<()>;
+    async fn set_slots(
+        &self,
+        cap: &ExamSessionCap,
+        commission_id: i64,
+        slots: &[SlotInput],
+    ) -> Result<()>;
+    async fn roster(&self, cap: &CommissionCap) -> Result<Vec<RosterEntry>>;
+    /// The candidate's evaluation by this commission, if started.
+    async fn evaluation(&self, cap: &EvaluationCap) -> Result<Option<EvaluationRecord>>;
+    /// Saves the grid and the fiche. A member's change withdraws the visas already given; once
+    /// both members signed, only the jury president may change it, with a reason kept in the
+    /// history and the audit log (checked in the same transaction, by
+    /// `portfolio_domain::evaluation::may_change`).
+    async fn save_evaluation(
+        &self,
+        cap: &EvaluationCap,
+        input: &EvaluationInput,
+        reason: Option<&str>,
+        by: i64,
+        now: i64,
+    ) -> Result<()>;
+    /// The visa of the member `by` (their seat in the commission).
+    async fn sign_evaluation(&self, cap: &EvaluationCap, by: i64, now: i64) -> Result<()>;
+    async fn evaluation_history(
+        &self,
+        cap: &MarkReadCap,
+    ) -> Result<Vec<(i64, EvaluationHistoryRecord)>>;
+    /// Every evaluation of the candidate (all sessions), with marks.
+    async fn evaluations_of(&self, cap: &MarkReadCap) -> Result<Vec<EvaluationRecord>>;
+    /// Every evaluation of the session, for harmonisation and the jury's marks (two queries).
+    async fn session_evaluations(&self, cap: &SessionMarksCap) -> Result<Vec<SessionEvaluation>>;
+    /// The jury's mark (whole points), refused before both visas; the commission's proposal
+    /// stays in the evaluation and the change is kept in the history.
+    async fn arrest_mark(
+        &self,
+        cap: &SessionMarksCap,
+        evaluation_id: i64,
+        mark: u8,
+        reason: Option<&str>,
+        by: i64,
+        now: i64,
+    ) -> Result<()>;
+    async fn set_deliberated(&self, cap: &SessionMarksCap, now: i64) -> Result<()>;
+    /// Closes the session; refused, with the count, while a candidate assigned to a commission
+    /// has no fiche signed by both members.
+    async fn close_session(&self, cap: &ExamSessionCap, now: i64) -> Result<()>;
+    /// The evaluations of a school's candidates in a session (the bordereau).
+    async fn school_evaluations(
+        &self,
+        cap: &SchoolMarksCap,
+        exam_session_id: i64,
+    ) -> Result<Vec<SessionEvaluation>>;
+    /// The candidate's fiches d'appréciation of deliberated sessions, without marks.
+    async fn candidate_appraisals(&self, cap: &AppraisalReadCap)
+    -> Result<Vec<CandidateAppraisal>>;
+    /// Removes the evaluation documents of a session (grids, fiches, history, registrations)
+    /// and marks it purged; with `dry_run`, only counts. The caller decides by the retention
+    /// rule. The audit entry is written in the same transaction.
+    async fn purge_session(
+        &self,
+        exam_session_id: i64,
+        dry_run: bool,
+        now: i64,
+    ) -> Result<PurgeCounts>;
+    /// The date of the first exam of each session (earliest commission day, else the due date).
+    async fn session_dates(&self) -> Result<Vec<(i64, Option<time::Date>)>>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, event: &AuditEvent) -> Result<()>;
@@ -403,6 +515,7 @@ pub trait Store:
     + SubmissionStore
     + InternshipStore
     + ConformityStore
+    + EvaluationStore
     + AuditStore
 {
     /// "sqlite" or "postgres".

@@ -2,6 +2,7 @@
 
 use crate::sql::sql_store;
 use crate::sql_dossier::dossier_store;
+use crate::sql_evaluation::evaluation_store;
 use crate::sql_internship::internship_store;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
@@ -66,6 +67,7 @@ impl PgStore {
 sql_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
 dossier_store!(PgStore, sqlx::postgres::PgRow);
 internship_store!(PgStore, sqlx::postgres::PgRow);
+evaluation_store!(PgStore, sqlx::postgres::PgRow);
 
 #[async_trait]
 impl Store for PgStore {

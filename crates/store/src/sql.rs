@@ -76,11 +76,16 @@ pub(crate) const CLASS_SELECT: &str = "SELECT c.id, c.school_id, sc.name AS scho
      (SELECT COUNT(*) FROM students s WHERE s.class_id = c.id) AS student_count \
      FROM classes c JOIN schools sc ON sc.id = c.school_id";
 
+/// The columns of an exam session, as `exam_session_from_row` reads them (table alias `e`).
+pub(crate) const EXAM_SESSION_COLUMNS: &str = "e.id, e.year, e.academy, e.label, e.dossier_due_date, \
+     e.block1_exam, e.block2_exam, e.conformity_annex, e.grid_annex, e.appraisal_annex, e.ccf_end_date, \
+     e.training_end_date, e.deliberated_at, e.closed_at, e.purged_at";
+
 macro_rules! sql_store {
     ($store:ty, $row:ty, $begin_write:expr) => {
         use $crate::sql::{
             db_err, grant_from_sql, placeholders, route_from_sql, track_from_sql, track_to_sql,
-            CLASS_SELECT, STUDENT_SUMMARY_SELECT,
+            CLASS_SELECT, EXAM_SESSION_COLUMNS, STUDENT_SUMMARY_SELECT,
         };
         use $crate::*;
         use async_trait::async_trait;
@@ -151,13 +156,33 @@ macro_rules! sql_store {
         }
 
         fn exam_session_from_row(r: &$row) -> Result<ExamSessionRecord> {
-            let due: Option<String> = r.try_get("dossier_due_date")?;
+            let date = |column: &str| -> Result<Option<time::Date>> {
+                let value: Option<String> = r.try_get(column)?;
+                value.as_deref().map(crate::sql_dossier::date_from_sql).transpose()
+            };
+            let defaults = portfolio_domain::session_labels::SessionLabels::text_of_2019();
+            let label = |column: &str, default: String| -> Result<String> {
+                let value: Option<String> = r.try_get(column)?;
+                Ok(value.unwrap_or(default))
+            };
             Ok(ExamSessionRecord {
-                dossier_due_date: due.as_deref().map(crate::sql_dossier::date_from_sql).transpose()?,
+                dossier_due_date: date("dossier_due_date")?,
                 id: r.try_get("id")?,
                 year: r.try_get("year")?,
                 academy: r.try_get("academy")?,
                 label: r.try_get("label")?,
+                labels: portfolio_domain::session_labels::SessionLabels {
+                    block1_exam: label("block1_exam", defaults.block1_exam)?,
+                    block2_exam: label("block2_exam", defaults.block2_exam)?,
+                    conformity_annex: label("conformity_annex", defaults.conformity_annex)?,
+                    grid_annex: label("grid_annex", defaults.grid_annex)?,
+                    appraisal_annex: label("appraisal_annex", defaults.appraisal_annex)?,
+                },
+                ccf_end_date: date("ccf_end_date")?,
+                training_end_date: date("training_end_date")?,
+                deliberated_at: r.try_get("deliberated_at")?,
+                closed_at: r.try_get("closed_at")?,
+                purged_at: r.try_get("purged_at")?,
             })
         }
 
@@ -616,14 +641,16 @@ macro_rules! sql_store {
             }
 
             async fn exam_sessions(&self) -> Result<Vec<ExamSessionRecord>> {
-                let rows = sqlx::query("SELECT id, year, academy, label, dossier_due_date FROM exam_sessions ORDER BY year DESC, academy, id")
+                let sql = format!("SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e ORDER BY e.year DESC, e.academy, e.id");
+                let rows = sqlx::query(&sql)
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(exam_session_from_row).collect()
             }
 
             async fn exam_session(&self, cap: &ExamSessionCap) -> Result<ExamSessionRecord> {
-                let row = sqlx::query("SELECT id, year, academy, label, dossier_due_date FROM exam_sessions WHERE id = $1")
+                let sql = format!("SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e WHERE e.id = $1");
+                let row = sqlx::query(&sql)
                     .bind(cap.exam_session_id())
                     .fetch_optional(&self.pool)
                     .await?

@@ -5,7 +5,7 @@ macro_rules! internship_store {
     ($store:ty, $row:ty) => {
         mod internship_impl {
             use super::*;
-            use crate::sql::db_err;
+            use crate::sql::{EXAM_SESSION_COLUMNS, db_err};
             use crate::sql_dossier::{date_from_sql, date_to_sql, period_from_sql};
             use portfolio_domain::access::{
                 ClassCap, DossierEditCap, ExamSessionCap, InternshipReviewCap, ReviewAuthor,
@@ -637,27 +637,21 @@ macro_rules! internship_store {
                     &self,
                     cap: &StudentCap,
                 ) -> Result<Vec<(ExamSessionRecord, Option<ConformityDecisionRecord>)>> {
-                    let rows = sqlx::query(
-                        "SELECT DISTINCT e.id, e.year, e.academy, e.label, e.dossier_due_date, \
+                    let sql = format!(
+                        "SELECT DISTINCT {EXAM_SESSION_COLUMNS}, \
                          d.decision, d.grounds, d.regularisation_deadline, d.decided_at \
                          FROM commission_candidates cc JOIN commissions c ON c.id = cc.commission_id \
                          JOIN exam_sessions e ON e.id = c.exam_session_id \
                          LEFT JOIN conformity_decisions d ON d.exam_session_id = e.id AND d.student_id = cc.student_id \
-                         WHERE cc.student_id = $1 ORDER BY e.year DESC, e.id",
-                    )
+                         WHERE cc.student_id = $1 ORDER BY e.year DESC, e.id"
+                    );
+                    let rows = sqlx::query(&sql)
                     .bind(cap.student_id())
                     .fetch_all(&self.pool)
                     .await?;
                     rows.iter()
                         .map(|r| {
-                            let due: Option<String> = r.try_get("dossier_due_date")?;
-                            let session = ExamSessionRecord {
-                                id: r.try_get("id")?,
-                                year: r.try_get("year")?,
-                                academy: r.try_get("academy")?,
-                                label: r.try_get("label")?,
-                                dossier_due_date: due.as_deref().map(date_from_sql).transpose()?,
-                            };
+                            let session = exam_session_from_row(r)?;
                             let decision: Option<String> = r.try_get("decision")?;
                             let record = match decision {
                                 Some(decision) => {

@@ -3,6 +3,7 @@
 
 use crate::sql::sql_store;
 use crate::sql_dossier::dossier_store;
+use crate::sql_evaluation::evaluation_store;
 use crate::sql_internship::internship_store;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -37,6 +38,7 @@ impl SqliteStore {
 sql_store!(SqliteStore, sqlx::sqlite::SqliteRow, "BEGIN IMMEDIATE");
 dossier_store!(SqliteStore, sqlx::sqlite::SqliteRow);
 internship_store!(SqliteStore, sqlx::sqlite::SqliteRow);
+evaluation_store!(SqliteStore, sqlx::sqlite::SqliteRow);
 
 #[async_trait]
 impl Store for SqliteStore {

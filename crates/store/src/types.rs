@@ -1,10 +1,13 @@
 //! Plain records read from and written to the store.
 
 use portfolio_domain::access::ReviewAuthor;
+use portfolio_domain::commission::MemberProfile;
+use portfolio_domain::evaluation::ProposedMark;
 use portfolio_domain::internship_form::InternshipInput;
 use portfolio_domain::realisation::RealisationInput;
 use portfolio_domain::route::Route;
-use portfolio_framework::Track;
+use portfolio_domain::session_labels::{DossierExam, SessionLabels};
+use portfolio_framework::{ExamForm, MasteryLevel, Penalty, Track};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone)]
@@ -126,6 +129,18 @@ pub struct ExamSessionRecord {
     pub label: String,
     /// The date the académie set for handing dossiers in (annexe 6-2).
     pub dossier_due_date: Option<time::Date>,
+    /// The codes and annex numbers this session prints.
+    #[serde(skip)]
+    pub labels: SessionLabels,
+    /// The end of the contrôles en cours de formation.
+    pub ccf_end_date: Option<time::Date>,
+    /// The end of the candidates' training (retention of the evaluation documents).
+    pub training_end_date: Option<time::Date>,
+    /// When the jury deliberated: from then on, candidates read their fiche d'appréciation.
+    pub deliberated_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    /// When the evaluation documents were purged at the end of their retention.
+    pub purged_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -566,4 +581,204 @@ pub struct CandidateFactsRecord {
     /// `school`, `apprenticeship` or `continuing_education`.
     pub distance_status: Option<String>,
     pub exam_date: Option<time::Date>,
+}
+
+/// What an administrator or the jury president sets on a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSettings {
+    pub labels: SessionLabels,
+    pub dossier_due_date: Option<time::Date>,
+    pub ccf_end_date: Option<time::Date>,
+    pub training_end_date: Option<time::Date>,
+}
+
+/// A candidate registered in a session (from the académie's list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationRecord {
+    pub id: i64,
+    pub exam_session_id: i64,
+    pub candidate_number: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub track: Track,
+    pub route: Route,
+    pub form: ExamForm,
+    /// The student account matched (by candidate number, else by name in a class of the
+    /// session's year).
+    pub student_id: Option<i64>,
+}
+
+/// What an import of registrations did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RegistrationReport {
+    pub created: usize,
+    pub updated: usize,
+    /// Rows matched to a student account.
+    pub linked: usize,
+}
+
+/// A commission as saved: its exam, option, day and two members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommissionInput {
+    pub name: String,
+    pub exam: DossierExam,
+    pub track: Track,
+    pub exam_date: Option<time::Date>,
+    /// « 08:00 ».
+    pub start_time: Option<String>,
+    /// (user id, profile), in seat order.
+    pub members: Vec<(i64, MemberProfile)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub seat: i64,
+    pub user: UserSummary,
+    pub profile: MemberProfile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommissionDetail {
+    pub id: i64,
+    pub exam_session_id: i64,
+    pub name: String,
+    pub exam: DossierExam,
+    pub track: Option<Track>,
+    pub exam_date: Option<time::Date>,
+    pub start_time: Option<String>,
+    pub members: Vec<MemberRecord>,
+}
+
+/// Where an evaluation stands, without any mark: what a roster shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EvaluationProgress {
+    pub started: bool,
+    pub visas: u8,
+}
+
+/// A candidate of a commission, with their registration, passing time and progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterEntry {
+    pub student: StudentSummary,
+    pub registration: Option<RegistrationRecord>,
+    pub slot_start: Option<String>,
+    pub slot_end: Option<String>,
+    pub preparation_start: Option<String>,
+    pub progress: EvaluationProgress,
+}
+
+/// A passing time to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotInput {
+    pub student_id: i64,
+    pub start: String,
+    pub end: String,
+    pub preparation_start: Option<String>,
+}
+
+/// The grid and the fiche d'appréciation as the commission fills them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EvaluationInput {
+    /// (row key, level) of every rated row.
+    pub levels: Vec<(String, MasteryLevel)>,
+    pub proposed: Option<ProposedMark>,
+    pub penalties: Vec<Penalty>,
+    pub environment_conforming: Option<bool>,
+    /// Bloc 2: (réalisation id, title) chosen by the commission.
+    pub chosen_realisation: Option<(i64, String)>,
+    pub needs_statement: String,
+    pub part1: String,
+    pub part2: String,
+    pub appreciation: String,
+}
+
+impl EvaluationInput {
+    pub fn level(&self, key: &str) -> Option<MasteryLevel> {
+        self.levels.iter().find(|(k, _)| k == key).map(|(_, l)| *l)
+    }
+}
+
+/// A visa: who signed and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisaRecord {
+    pub by: Option<i64>,
+    pub at: i64,
+}
+
+/// An evaluation with its marks: only read with a mark capability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluationRecord {
+    pub id: i64,
+    pub commission_id: i64,
+    pub student_id: i64,
+    pub input: EvaluationInput,
+    pub visa1: Option<VisaRecord>,
+    pub visa2: Option<VisaRecord>,
+    /// The mark the jury arrested, whole points.
+    pub jury_mark: Option<u8>,
+    pub jury_reason: Option<String>,
+    pub jury_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl EvaluationRecord {
+    pub fn visas(&self) -> portfolio_domain::evaluation::Visas {
+        portfolio_domain::evaluation::Visas {
+            first_member: self.visa1.is_some(),
+            second_member: self.visa2.is_some(),
+        }
+    }
+}
+
+/// A change kept after the visas: an amendment by the jury president, or a mark the jury set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluationHistoryRecord {
+    pub at: i64,
+    pub by_user_id: Option<i64>,
+    /// `amendment` or `jury_mark`.
+    pub kind: String,
+    pub reason: Option<String>,
+    pub before: String,
+    pub after: String,
+}
+
+/// A candidate's evaluation in the jury's view of a session: the marks and levels, by commission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionEvaluation {
+    pub evaluation: EvaluationRecord,
+    pub exam: DossierExam,
+    pub commission_name: String,
+    pub candidate_name: String,
+    pub candidate_number: Option<String>,
+    pub form: Option<ExamForm>,
+    pub track: Track,
+    pub school_id: i64,
+    pub school_name: String,
+}
+
+/// What a candidate reads of their fiche d'appréciation once the jury has deliberated: the
+/// texts and the visas. There is no mark field: the type cannot carry one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateAppraisal {
+    pub evaluation_id: i64,
+    pub session: ExamSessionRecord,
+    pub exam: DossierExam,
+    pub commission_name: String,
+    pub exam_date: Option<time::Date>,
+    pub track: Track,
+    pub form: Option<ExamForm>,
+    pub candidate_number: Option<String>,
+    pub members: Vec<String>,
+    pub part1: String,
+    pub part2: String,
+    pub appreciation: String,
+    pub signed_on: Vec<Option<i64>>,
+}
+
+/// What a purge removed (or would remove, in a dry run).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PurgeCounts {
+    pub evaluations: u64,
+    pub history: u64,
+    pub registrations: u64,
 }

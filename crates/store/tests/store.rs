@@ -5,6 +5,7 @@
 //! `PORTFOLIO_TEST_POSTGRES_URL`); the tests fail, never skip, when it is not.
 
 mod dossier;
+mod evaluations;
 mod internships;
 mod support;
 
