@@ -420,6 +420,8 @@ pub trait EvaluationStore: Send + Sync {
         now: i64,
     ) -> Result<i64>;
     async fn commission_detail(&self, cap: &CommissionCap) -> Result<CommissionDetail>;
+    /// The session a commission belongs to (its labels, year, académie).
+    async fn session_of_commission(&self, cap: &CommissionCap) -> Result<ExamSessionRecord>;
     async fn session_commission_details(
         &self,
         cap: &ExamSessionCap,

@@ -576,6 +576,19 @@ macro_rules! evaluation_store {
                         .ok_or(StoreError::NotFound)
                 }
 
+                async fn session_of_commission(&self, cap: &CommissionCap) -> Result<ExamSessionRecord> {
+                    let sql = format!(
+                        "SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e JOIN commissions c ON c.exam_session_id = e.id \
+                         WHERE c.id = $1"
+                    );
+                    let row = sqlx::query(&sql)
+                        .bind(cap.commission_id())
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    exam_session_from_row(&row)
+                }
+
                 async fn session_commission_details(&self, cap: &ExamSessionCap) -> Result<Vec<CommissionDetail>> {
                     self.commission_details_where("c.exam_session_id", cap.exam_session_id()).await
                 }

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::session::{Authenticated, MaybeAuthenticated, client_ip, deny};
 use crate::templates::{
-    ClassPage, CommissionPage, ExamSessionPage, Framework2011Page, FrameworkPage, FrameworksPage,
+    ClassPage, Framework2011Page, FrameworkPage, FrameworksPage,
     Layout, SchoolPage,
 };
 use axum::extract::{Path, Query, State};
@@ -113,40 +113,5 @@ pub async fn school(
         layout: layout(&ctx),
         school: state.store.school(&cap).await?,
         classes: state.store.classes_of_school(&cap).await?,
-    })
-}
-
-pub async fn commission(
-    State(state): State<AppState>,
-    parts: Parts,
-    Authenticated(ctx): Authenticated,
-    Path(id): Path<String>,
-) -> AppResult<Html<String>> {
-    let id = path_id(&id)?;
-    let facts = state.store.commission_facts(id).await?;
-    let Some(cap) = facts.as_ref().and_then(|f| ctx.actor.commission(f)) else {
-        return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await);
-    };
-    render(&CommissionPage {
-        layout: layout(&ctx),
-        commission: state.store.commission(&cap).await?,
-        candidates: state.store.commission_candidates(&cap).await?,
-    })
-}
-
-pub async fn exam_session(
-    State(state): State<AppState>,
-    parts: Parts,
-    Authenticated(ctx): Authenticated,
-    Path(id): Path<String>,
-) -> AppResult<Html<String>> {
-    let id = path_id(&id)?;
-    let Some(cap) = ctx.actor.exam_session(id) else {
-        return Err(deny(&state, &ctx, parts.uri.path(), client_ip(&parts)).await);
-    };
-    render(&ExamSessionPage {
-        layout: layout(&ctx),
-        session: state.store.exam_session(&cap).await?,
-        commissions: state.store.commissions_of_session(&cap).await?,
     })
 }

@@ -2,13 +2,17 @@
 //! HTTP client that logs in through the real form and keeps its cookies by hand.
 
 use portfolio_domain::access::Actor;
+use portfolio_domain::commission::MemberProfile;
 use portfolio_domain::realisation::RealisationForm;
+use portfolio_domain::registration::{CandidateNumber, CandidateRegistration};
 use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
+use portfolio_domain::session_labels::DossierExam;
 use portfolio_framework::Track;
 use portfolio_store::blobs::BlobStore;
 use portfolio_store::{
-    ArtifactKind, DynStore, Enrolment, NewArtifact, NewClass, NewExamSession, NewSchool, NewUser,
+    ArtifactKind, CommissionInput, DynStore, Enrolment, EvaluationInput, NewArtifact, NewClass,
+    NewExamSession, NewSchool, NewUser,
 };
 use portfolio_web::AppState;
 use portfolio_web::config::WebConfig;
@@ -22,6 +26,13 @@ use tokio::sync::oneshot;
 pub const PASSWORD: &str = "Trois chats gris dorment sur le toit";
 
 /// The message of a failed login, whatever the reason.
+/// The fixture evaluation's values: distinctive, so that a leak is found by searching for them.
+pub const FIXTURE_CANDIDATE_NUMBER: &str = "26SIO0458";
+pub const FIXTURE_PROPOSED_MARK: &str = "13,37";
+pub const FIXTURE_JURY_MARK: u8 = 17;
+pub const FIXTURE_APPRECIATION: &str =
+    "Maîtrise solide des compétences du bloc, environnement conforme.";
+
 pub const BAD_CREDENTIALS: &str = "Adresse électronique ou mot de passe incorrect.";
 
 /// Every actor of the access matrix, "anonymous" first, "admin" last (the admin's POSTs on
@@ -94,6 +105,8 @@ pub struct World {
     pub internship: i64,
     pub tutor_link: i64,
     pub tutor_token: String,
+    /// student_owner's evaluation by commission 1 (signed, mark arrested, deliberated).
+    pub evaluation: i64,
     users: BTreeMap<&'static str, i64>,
 }
 
@@ -235,6 +248,154 @@ async fn build_world(store: &DynStore, blobs: &dyn BlobStore) -> World {
             .unwrap_or_else(|e| panic!("grant of {name}: {e}"));
     }
 
+    // Commission 1 composed as annexe II.D wants it (commission_own, a teacher of SISR, and a
+    // professional who is not an actor of the matrix); student_owner registered in CCF, rated,
+    // signed by both, the mark arrested by the jury and the deliberation held: every page of
+    // the evaluation has something to show.
+    let professional = store
+        .create_user(&NewUser {
+            email: "commission.second@exemple.fr".into(),
+            first_name: "Paule".into(),
+            last_name: "Professionnelle".into(),
+            password_hash: Some(hash.clone()),
+            created_at: now,
+        })
+        .await
+        .expect("second member");
+    let session_cap = Actor::new(0, vec![Grant::new(Role::Admin, None).expect("admin")])
+        .exam_session(session_1)
+        .expect("admin reads the session");
+    store
+        .save_commission(
+            &session_cap,
+            Some(commission_1),
+            &CommissionInput {
+                name: "Commission 1".into(),
+                exam: DossierExam::Block1,
+                track: Track::Sisr,
+                exam_date: Some(time::macros::date!(2026 - 06 - 08)),
+                start_time: Some("08:00".into()),
+                members: vec![
+                    (
+                        users["commission_own"],
+                        MemberProfile::Teacher {
+                            specialties: vec![Track::Sisr],
+                            blocks: vec!["B1".into()],
+                        },
+                    ),
+                    (professional, MemberProfile::Professional),
+                ],
+            },
+            now,
+        )
+        .await
+        .expect("C1 members");
+    store
+        .register_candidates(
+            &session_cap,
+            &[CandidateRegistration {
+                candidate_number: CandidateNumber::parse(FIXTURE_CANDIDATE_NUMBER).expect("number"),
+                last_name: "Owner".into(),
+                first_name: "Student".into(),
+                track: Track::Sisr,
+                route: Route::School,
+                form: portfolio_framework::ExamForm::Continuous,
+            }],
+            now,
+        )
+        .await
+        .expect("registration");
+    let owner_facts = store
+        .student_facts(users["student_owner"])
+        .await
+        .expect("facts")
+        .expect("owner");
+    let c1_facts = store
+        .commission_facts(commission_1)
+        .await
+        .expect("C1 facts")
+        .expect("C1");
+    let member_cap = |user: i64, role_scope: Grant| {
+        Actor::new(user, vec![role_scope])
+            .evaluation(&c1_facts, &owner_facts)
+            .expect("a member of C1 rates its candidate")
+    };
+    let member_1 = member_cap(
+        users["commission_own"],
+        Grant::new(Role::CommissionMember, Some(commission_1)).expect("grant"),
+    );
+    let member_2 = member_cap(
+        professional,
+        Grant::new(Role::CommissionMember, Some(commission_1)).expect("grant"),
+    );
+    let rows = portfolio_domain::grid::grid_rows(DossierExam::Block1, Track::Sisr);
+    store
+        .save_evaluation(
+            &member_1,
+            &EvaluationInput {
+                levels: rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.key.clone(),
+                            portfolio_framework::MasteryLevel::GoodMastery,
+                        )
+                    })
+                    .collect(),
+                proposed: Some(
+                    portfolio_domain::evaluation::ProposedMark::parse(FIXTURE_PROPOSED_MARK)
+                        .expect("mark"),
+                ),
+                penalties: Vec::new(),
+                environment_conforming: Some(true),
+                chosen_realisation: None,
+                needs_statement: String::new(),
+                part1: "Présentation structurée du parcours.".into(),
+                part2: "Échange précis sur la sauvegarde.".into(),
+                appreciation: FIXTURE_APPRECIATION.into(),
+            },
+            None,
+            users["commission_own"],
+            now,
+        )
+        .await
+        .expect("evaluation");
+    store
+        .sign_evaluation(&member_1, users["commission_own"], now)
+        .await
+        .expect("visa 1");
+    store
+        .sign_evaluation(&member_2, professional, now)
+        .await
+        .expect("visa 2");
+    let marks = Actor::new(
+        users["jury_own"],
+        vec![Grant::new(Role::JuryPresident, Some(session_1)).expect("grant")],
+    )
+    .session_marks(session_1)
+    .expect("jury president");
+    let evaluation = store
+        .evaluation(&member_1)
+        .await
+        .expect("read evaluation")
+        .expect("evaluation")
+        .id;
+    store
+        .arrest_mark(
+            &marks,
+            evaluation,
+            FIXTURE_JURY_MARK,
+            None,
+            users["jury_own"],
+            now,
+        )
+        .await
+        .expect("jury mark");
+    store
+        .set_deliberated(&marks, now)
+        .await
+        .expect("deliberation");
+
     // A réalisation of student_owner with one file, made as the student would: through the
     // capability the access policy gives them.
     let owner = users["student_owner"];
@@ -348,6 +509,7 @@ async fn build_world(store: &DynStore, blobs: &dyn BlobStore) -> World {
         session_2,
         commission_1,
         commission_2,
+        evaluation,
         users,
     }
 }
@@ -786,6 +948,8 @@ pub fn concrete_path(path: &str, world: &World) -> String {
         .replace("{tutor_token}", &world.tutor_token)
         .replace("{sid}", &world.user_id("student_owner").to_string())
         .replace("{session}", &world.session_1.to_string())
+        .replace("{cid}", &world.commission_1.to_string())
+        .replace("{eid}", &world.evaluation.to_string())
         .replace("{token}", &world.public_token)
         .replace("{n}", "1");
     assert!(
