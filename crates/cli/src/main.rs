@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod options;
+mod purge;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -94,6 +95,15 @@ async fn run(cli: Cli) -> Result<()> {
                 size
             );
             Ok(())
+        }
+        Command::Purge { dry_run } => {
+            // The date is checked before connecting: a typo in PORTFOLIO_TODAY must not reach
+            // the database.
+            let today = purge::today_from(std::env::var_os(purge::TODAY_VAR))?;
+            let store = options::open_store(&cli.global.database_url()?).await?;
+            let result = purge::run(&store, dry_run, today, portfolio_web::session::now()).await;
+            store.close().await;
+            result
         }
     }
 }

@@ -115,6 +115,19 @@ pub enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// Removes the evaluation documents (grids, fiches, history, registrations) of the exam
+    /// sessions whose retention is over: after the next session of the académie and one year
+    /// after the end of training. One line per session, an audit entry per purge.
+    #[command(
+        after_help = "Date du jour : la variable d’environnement PORTFOLIO_TODAY=AAAA-MM-JJ \
+la remplace, pour les tests et les répétitions uniquement (sinon l’horloge du système, en UTC). \
+L’heure enregistrée dans le journal d’audit reste l’heure réelle."
+    )]
+    Purge {
+        /// Only reports what would be removed; nothing is deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Args, Clone)]

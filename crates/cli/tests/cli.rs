@@ -370,3 +370,378 @@ fn the_demo_database_is_prepared_once_and_reused() {
     assert!(stdout(&o).contains("Base de démonstration réutilisée"));
     assert!(!tmp.path().join("demo.sqlite.partial").exists());
 }
+
+// ---- purge ---------------------------------------------------------------------------------
+
+/// Runs the binary with today faked by `PORTFOLIO_TODAY`.
+fn run_on(today: &str, args: &[&str]) -> Output {
+    Command::new(EXE)
+        .args(args)
+        .env_remove("PORTFOLIO_DATABASE_URL")
+        .env_remove("PORTFOLIO_DATA_DIR")
+        .env("PORTFOLIO_TODAY", today)
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run portfolio-sio")
+}
+
+/// What the purge tests read back through the store.
+struct PurgeWorld {
+    url: String,
+    session: i64,
+    later_session: i64,
+    president: i64,
+}
+
+/// Seeds, through the store, a 2025 session of Lyon (training ended 30/06/2025) whose commission
+/// evaluated one registered candidate (grid signed by both members, then a jury mark that
+/// differs, kept in the history), and a 2026 session of Lyon whose commission sits on
+/// 20/05/2026. The store is closed before the binary opens the file.
+async fn seed_purge_world(url: &str) -> PurgeWorld {
+    use portfolio_domain::access::Actor;
+    use portfolio_domain::commission::MemberProfile;
+    use portfolio_domain::evaluation::ProposedMark;
+    use portfolio_domain::registration::{CandidateNumber, CandidateRegistration};
+    use portfolio_domain::role::{Grant, Role};
+    use portfolio_domain::route::Route;
+    use portfolio_domain::session_labels::{DossierExam, SessionLabels};
+    use portfolio_framework::{ExamForm, MasteryLevel, Track};
+    use portfolio_store::{
+        CommissionInput, Enrolment, EvaluationInput, NewClass, NewExamSession, NewSchool, NewUser,
+        SessionSettings,
+    };
+    use time::macros::date;
+
+    const NOW: i64 = 1_704_067_200;
+    let store = portfolio_store::connect(url).await.expect("open the store");
+    let user = |email: &str| NewUser {
+        email: email.into(),
+        first_name: "Prénom".into(),
+        last_name: email.split('@').next().unwrap_or("nom").into(),
+        password_hash: None,
+        created_at: NOW,
+    };
+    let school = store
+        .create_school(
+            &NewSchool {
+                name: "Lycée Purge".into(),
+                city: "Lyon".into(),
+                uai: None,
+            },
+            NOW,
+        )
+        .await
+        .expect("school");
+    let class = store
+        .create_class(
+            &NewClass {
+                school_id: school,
+                name: "SIO2 SISR".into(),
+                track: Track::Sisr,
+                year_of_training: 2,
+                session_year: 2025,
+            },
+            NOW,
+        )
+        .await
+        .expect("class");
+    let ada = store.create_user(&user("ada@p.fr")).await.expect("student");
+    store
+        .enroll_student(
+            ada,
+            &Enrolment {
+                class_id: class,
+                route: Route::School,
+                candidate_number: Some("0421".into()),
+            },
+        )
+        .await
+        .expect("enrol");
+    let t1 = store.create_user(&user("prof@p.fr")).await.expect("t1");
+    let t2 = store.create_user(&user("pro@p.fr")).await.expect("t2");
+    let president = store.create_user(&user("jury@p.fr")).await.expect("jury");
+    let admin = Actor::new(
+        -1,
+        vec![Grant::new(Role::Admin, None).expect("admin grant")],
+    );
+    let members = vec![
+        (
+            t1,
+            MemberProfile::Teacher {
+                specialties: vec![Track::Sisr],
+                blocks: vec!["B1".into(), "B2-SISR".into()],
+            },
+        ),
+        (t2, MemberProfile::Professional),
+    ];
+
+    let mut sessions = Vec::new();
+    for (year, exam_date) in [(2025, date!(2025 - 06 - 10)), (2026, date!(2026 - 05 - 20))] {
+        let id = store
+            .create_exam_session(
+                &NewExamSession {
+                    year,
+                    academy: "Lyon".into(),
+                    label: format!("Session {year} — Lyon"),
+                },
+                NOW,
+            )
+            .await
+            .expect("exam session");
+        let cap = admin.exam_session(id).expect("admin cap");
+        let commission = store
+            .save_commission(
+                &cap,
+                None,
+                &CommissionInput {
+                    name: "Commission 1".into(),
+                    exam: DossierExam::Block1,
+                    track: Track::Sisr,
+                    exam_date: Some(exam_date),
+                    start_time: Some("08:00".into()),
+                    members: members.clone(),
+                },
+                NOW,
+            )
+            .await
+            .expect("commission");
+        sessions.push((id, cap, commission));
+    }
+    let (session, cap, commission) = sessions.remove(0);
+    store
+        .set_session_settings(
+            &cap,
+            &SessionSettings {
+                labels: SessionLabels::text_of_2019(),
+                dossier_due_date: None,
+                ccf_end_date: None,
+                training_end_date: Some(date!(2025 - 06 - 30)),
+            },
+        )
+        .await
+        .expect("settings");
+    store
+        .add_grant(
+            president,
+            Grant::new(Role::JuryPresident, Some(session)).expect("jury grant"),
+            NOW,
+        )
+        .await
+        .expect("grant the jury president");
+    store
+        .register_candidates(
+            &cap,
+            &[CandidateRegistration {
+                candidate_number: CandidateNumber::parse("0421").expect("number"),
+                last_name: "ADA".into(),
+                first_name: "Prénom".into(),
+                track: Track::Sisr,
+                route: Route::School,
+                form: ExamForm::Continuous,
+            }],
+            NOW,
+        )
+        .await
+        .expect("register");
+    store
+        .assign_to_commission(&cap, commission, ada)
+        .await
+        .expect("assign");
+
+    let facts = store
+        .student_facts(ada)
+        .await
+        .expect("facts")
+        .expect("student");
+    let commission_facts = store
+        .commission_facts(commission)
+        .await
+        .expect("commission facts")
+        .expect("commission");
+    let rows = portfolio_domain::grid::grid_rows(DossierExam::Block1, Track::Sisr);
+    let input = EvaluationInput {
+        levels: rows
+            .iter()
+            .map(|r| (r.key.clone(), MasteryLevel::GoodMastery))
+            .collect(),
+        proposed: Some(ProposedMark::parse("14").expect("mark")),
+        penalties: vec![],
+        environment_conforming: Some(true),
+        chosen_realisation: None,
+        needs_statement: String::new(),
+        part1: "Présentation claire.".into(),
+        part2: "Échange solide.".into(),
+        appreciation: "Bonne maîtrise.".into(),
+    };
+    for (i, member) in [t1, t2].into_iter().enumerate() {
+        let grants = store.grants_of(member).await.expect("grants");
+        let eval_cap = Actor::new(member, grants)
+            .evaluation(&commission_facts, &facts)
+            .expect("a member evaluates");
+        if i == 0 {
+            store
+                .save_evaluation(&eval_cap, &input, None, member, NOW)
+                .await
+                .expect("save the grid");
+        }
+        store
+            .sign_evaluation(&eval_cap, member, NOW)
+            .await
+            .expect("sign");
+    }
+    let marks = Actor::new(president, store.grants_of(president).await.expect("grants"))
+        .session_marks(session)
+        .expect("president");
+    let evaluations = store
+        .session_evaluations(&marks)
+        .await
+        .expect("evaluations");
+    assert_eq!(evaluations.len(), 1);
+    store
+        .arrest_mark(
+            &marks,
+            evaluations[0].evaluation.id,
+            15,
+            Some("Harmonisation"),
+            president,
+            NOW,
+        )
+        .await
+        .expect("jury mark");
+    let later_session = sessions[0].0;
+    store.close().await;
+    PurgeWorld {
+        url: url.to_owned(),
+        session,
+        later_session,
+        president,
+    }
+}
+
+/// (evaluations, registrations, purged_at, purge audit entries) of the 2025 session, read
+/// through the store (opened and closed around the read so the binary has the file alone).
+async fn purge_state(w: &PurgeWorld) -> (usize, usize, Option<i64>, usize) {
+    use portfolio_domain::access::Actor;
+    use portfolio_domain::role::{Grant, Role};
+    let store = portfolio_store::connect(&w.url)
+        .await
+        .expect("open the store");
+    let cap = Actor::new(
+        -1,
+        vec![Grant::new(Role::Admin, None).expect("admin grant")],
+    )
+    .exam_session(w.session)
+    .expect("admin cap");
+    let marks = Actor::new(
+        w.president,
+        store.grants_of(w.president).await.expect("grants"),
+    )
+    .session_marks(w.session)
+    .expect("president");
+    let evaluations = store
+        .session_evaluations(&marks)
+        .await
+        .expect("evaluations");
+    let registrations = store.registrations(&cap).await.expect("registrations");
+    let purged_at = store.exam_session(&cap).await.expect("session").purged_at;
+    let audits = store
+        .recent_audit(100)
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|a| a.action == "evaluation.purge")
+        .count();
+    store.close().await;
+    (evaluations.len(), registrations.len(), purged_at, audits)
+}
+
+#[test]
+fn purge_keeps_documents_until_their_retention_is_over_then_removes_them_once() {
+    let tmp = TempDir::new("purge");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let url = format!("sqlite://{}", tmp.path().join("purge.sqlite").display());
+    let w = rt.block_on(seed_purge_world(&url));
+    let title = format!("Session 2025 — Lyon (n° {})", w.session);
+    let later = format!("Session 2026 — Lyon (n° {})", w.later_session);
+    assert_eq!(rt.block_on(purge_state(&w)), (1, 1, None, 0));
+
+    // 1 March 2026: the 2026 session has not sat yet and the year after the training runs.
+    let o = run_on(
+        "2026-03-01",
+        &["--database-url", &url, "purge", "--dry-run"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!("{title} : conservée jusqu’au 30/06/2026")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{later} : conservée jusqu’à la session suivante")),
+        "{out}"
+    );
+    assert!(out.contains("Total (simulation"), "{out}");
+    assert_eq!(rt.block_on(purge_state(&w)), (1, 1, None, 0));
+
+    // 15 January 2027: both periods are over; a dry run only counts.
+    let o = run_on(
+        "2027-01-15",
+        &["--database-url", &url, "purge", "--dry-run"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "{title} : serait purgée : 1 évaluation(s), 1 entrée(s) d’historique, 1 inscription(s)"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("1 session(s) seraient purgée(s)"), "{out}");
+    assert_eq!(rt.block_on(purge_state(&w)), (1, 1, None, 0));
+
+    // For real: removed, stamped and audited.
+    let o = run_on("2027-01-15", &["--database-url", &url, "purge"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(&format!(
+            "{title} : purgée : 1 évaluation(s), 1 entrée(s) d’historique, 1 inscription(s)"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("Total : 1 session(s) purgée(s)"), "{out}");
+    let (evaluations, registrations, purged_at, audits) = rt.block_on(purge_state(&w));
+    assert_eq!((evaluations, registrations, audits), (0, 0, 1));
+    assert!(purged_at.is_some());
+
+    // Again: the purged session is skipped, no second audit entry.
+    let o = run_on("2027-01-15", &["--database-url", &url, "purge"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(&format!("{title} : déjà purgée le ")), "{out}");
+    assert!(out.contains("Total : 0 session(s) purgée(s)"), "{out}");
+    assert_eq!(rt.block_on(purge_state(&w)), (0, 0, purged_at, 1));
+}
+
+#[test]
+fn purge_refuses_a_malformed_portfolio_today_and_documents_it() {
+    let tmp = TempDir::new("purge-today");
+    let o = run_on(
+        "15/01/2027",
+        &["--data-dir", tmp.str(), "purge", "--dry-run"],
+    );
+    assert_clean_failure(&o, "PORTFOLIO_TODAY invalide : « 15/01/2027 »");
+    assert!(
+        !tmp.path().join("portfolio.sqlite").exists(),
+        "the date is checked before the database is opened"
+    );
+    let o = run(&["purge", "--help"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let help = stdout(&o);
+    assert!(
+        help.contains("PORTFOLIO_TODAY") && help.contains("tests et les répétitions"),
+        "{help}"
+    );
+    assert!(help.contains("--dry-run"), "{help}");
+}
