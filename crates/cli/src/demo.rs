@@ -4,12 +4,19 @@
 use crate::options::{self, DemoArgs, Global};
 use anyhow::{Context, Result};
 use portfolio_domain::access::Actor;
+use portfolio_domain::commission::{CommissionExam, Member, MemberProfile, check_composition};
+use portfolio_domain::evaluation::ProposedMark;
 use portfolio_domain::input::{Email, ascii_fold};
 use portfolio_domain::realisation::RealisationForm;
+use portfolio_domain::registration::{CandidateNumber, CandidateRegistration};
 use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
-use portfolio_framework::Track;
-use portfolio_store::{DynStore, Enrolment, NewClass, NewExamSession, NewSchool, NewUser};
+use portfolio_domain::session_labels::{DossierExam, SessionLabels};
+use portfolio_framework::{ExamForm, MasteryLevel, Track};
+use portfolio_store::{
+    CommissionInput, DynStore, Enrolment, EvaluationInput, NewClass, NewExamSession, NewSchool,
+    NewUser, SessionSettings,
+};
 use portfolio_web::session::now;
 
 /// The password of every demo account (it passes the password policy, which is checked).
@@ -198,45 +205,127 @@ pub async fn seed(store: &DynStore) -> Result<()> {
             t,
         )
         .await?;
-    let c1 = store
-        .create_commission(session, "Commission 1 — Bloc 1 SISR", t)
-        .await?;
-    let c2 = store
-        .create_commission(session, "Commission 2 — Bloc 1 SLAM", t)
-        .await?;
-    for s in &sisr_students[..8] {
-        store.assign_candidate(c1, *s).await?;
-    }
-    for s in &slam_students[..8] {
-        store.assign_candidate(c2, *s).await?;
-    }
-    seeder
-        .person(
-            "Julien",
-            "Roussel",
-            &[
-                g(Role::CommissionMember, Some(c1))?,
-                g(Role::CommissionMember, Some(c2))?,
-            ],
-        )
-        .await?;
-    seeder
-        .person(
-            "Claire",
-            "Dubois-Renaud",
-            &[g(Role::CommissionMember, Some(c1))?],
-        )
-        .await?;
-    seeder
-        .person("Marc", "Petitjean", &[g(Role::CommissionMember, Some(c2))?])
-        .await?;
-    seeder
+    let julien = seeder.person("Julien", "Roussel", &[]).await?;
+    let claire = seeder.person("Claire", "Dubois-Renaud", &[]).await?;
+    let marc = seeder.person("Marc", "Petitjean", &[]).await?;
+    let president = seeder
         .person(
             "Philippe",
             "Lambert",
             &[g(Role::JuryPresident, Some(session))?],
         )
         .await?;
+    let jury = Actor::new(president, vec![g(Role::JuryPresident, Some(session))?]);
+    let session_cap = jury
+        .exam_session(session)
+        .context("le président du jury lit sa session")?;
+    store
+        .set_session_settings(
+            &session_cap,
+            &SessionSettings {
+                labels: SessionLabels::text_of_2019(),
+                dossier_due_date: Some(date(SESSION_YEAR, time::Month::April, 16)?),
+                ccf_end_date: Some(date(SESSION_YEAR, time::Month::May, 28)?),
+                training_end_date: Some(date(SESSION_YEAR, time::Month::June, 30)?),
+            },
+        )
+        .await?;
+    // Julien Roussel teaches both options; the professionals of the sector sit with him, as
+    // the Bloc 1 commission requires (annexe II.D).
+    let teacher = MemberProfile::Teacher {
+        specialties: vec![Track::Sisr, Track::Slam],
+        blocks: vec!["B1".into(), "B2-SISR".into(), "B2-SLAM".into()],
+    };
+    let mut commissions = Vec::new();
+    for (name, track, pro) in [
+        ("Commission 1 — Bloc 1 SISR", Track::Sisr, claire),
+        ("Commission 2 — Bloc 1 SLAM", Track::Slam, marc),
+    ] {
+        let members = vec![
+            (julien, teacher.clone()),
+            (pro, MemberProfile::Professional),
+        ];
+        let check: Vec<Member> = members
+            .iter()
+            .map(|(id, p)| Member {
+                user_id: *id,
+                name: id.to_string(),
+                profile: p.clone(),
+            })
+            .collect();
+        check_composition(CommissionExam::Block1, track, &check).map_err(|e| {
+            anyhow::anyhow!(
+                "composition de la commission de démonstration refusée : {}",
+                e.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        })?;
+        let id = store
+            .save_commission(
+                &session_cap,
+                None,
+                &CommissionInput {
+                    name: name.into(),
+                    exam: DossierExam::Block1,
+                    track,
+                    exam_date: Some(date(SESSION_YEAR, time::Month::June, 8)?),
+                    start_time: Some("08:00".into()),
+                    members,
+                },
+                t,
+            )
+            .await?;
+        commissions.push(id);
+    }
+    // Every student registered (SISR in CCF, SLAM in the ponctuelle form), the first eight of
+    // each class assigned to their commission.
+    let mut registrations = Vec::new();
+    for (class_students, list, track, form) in [
+        (
+            &sisr_students,
+            SISR_STUDENTS,
+            Track::Sisr,
+            ExamForm::Continuous,
+        ),
+        (&slam_students, SLAM_STUDENTS, Track::Slam, ExamForm::OneOff),
+    ] {
+        for (id, (first, last)) in class_students.iter().zip(list.iter()) {
+            let facts = store
+                .student_facts(*id)
+                .await?
+                .context("étudiant de démonstration introuvable")?;
+            let cap = Actor::new(*id, vec![g(Role::Student, Some(facts.class_id))?])
+                .student(&facts)
+                .context("l'étudiant lit son dossier")?;
+            let number = store
+                .student_profile(&cap)
+                .await?
+                .student
+                .candidate_number
+                .unwrap_or_default();
+            registrations.push(CandidateRegistration {
+                candidate_number: CandidateNumber::parse(&number)
+                    .map_err(|e| anyhow::anyhow!("numéro de candidat de démonstration : {e}"))?,
+                last_name: (*last).into(),
+                first_name: (*first).into(),
+                track,
+                route: Route::School,
+                form,
+            });
+        }
+    }
+    store
+        .register_candidates(&session_cap, &registrations, t)
+        .await?;
+    for (commission, class_students) in commissions.iter().zip([&sisr_students, &slam_students]) {
+        for s in &class_students[..8] {
+            store
+                .assign_to_commission(&session_cap, *commission, *s)
+                .await?;
+        }
+    }
 
     // Réalisations of two students, entered as a student would: through the form's checks and
     // the capability the access policy gives the owner of a dossier.
@@ -256,7 +345,73 @@ pub async fn seed(store: &DynStore) -> Result<()> {
         SLAM_REALISATIONS,
     )
     .await?;
+    // Two grids already rated: one signed by both members, one by the first only.
+    let c1_facts = store
+        .commission_facts(commissions[0])
+        .await?
+        .context("commission de démonstration introuvable")?;
+    for (i, student) in sisr_students[1..3].iter().enumerate() {
+        let facts = store
+            .student_facts(*student)
+            .await?
+            .context("étudiant de démonstration introuvable")?;
+        let as_member = |user: i64| -> Result<_> {
+            Actor::new(user, vec![g(Role::CommissionMember, Some(commissions[0]))?])
+                .evaluation(&c1_facts, &facts)
+                .context("un membre de la commission évalue son candidat")
+        };
+        let levels = portfolio_domain::grid::grid_rows(DossierExam::Block1, Track::Sisr)
+            .iter()
+            .enumerate()
+            .map(|(n, r)| {
+                let level = if (n + i) % 3 == 0 {
+                    MasteryLevel::ExcellentMastery
+                } else {
+                    MasteryLevel::GoodMastery
+                };
+                (r.key.clone(), level)
+            })
+            .collect();
+        store
+            .save_evaluation(
+                &as_member(julien)?,
+                &EvaluationInput {
+                    levels,
+                    proposed: Some(
+                        ProposedMark::parse(["14,5", "12"][i])
+                            .map_err(|e| anyhow::anyhow!("note de démonstration : {e}"))?,
+                    ),
+                    penalties: Vec::new(),
+                    environment_conforming: Some(true),
+                    chosen_realisation: None,
+                    needs_statement: String::new(),
+                    part1: "Présentation claire et structurée du parcours de professionnalisation."
+                        .into(),
+                    part2: "Échange argumenté ; les choix techniques sont justifiés.".into(),
+                    appreciation: "Bonne maîtrise des compétences du bloc, toutes mobilisées ; \
+                                   environnement technologique conforme."
+                        .into(),
+                },
+                None,
+                julien,
+                t,
+            )
+            .await?;
+        store
+            .sign_evaluation(&as_member(julien)?, julien, t)
+            .await?;
+        if i == 0 {
+            store
+                .sign_evaluation(&as_member(claire)?, claire, t)
+                .await?;
+        }
+    }
     Ok(())
+}
+
+fn date(year: i64, month: time::Month, day: u8) -> Result<time::Date> {
+    let year = i32::try_from(year).context("année de démonstration")?;
+    time::Date::from_calendar_date(year, month, day).context("date de démonstration")
 }
 
 /// (title, start, end, setting, organisation, skills, link)
