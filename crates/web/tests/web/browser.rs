@@ -676,3 +676,417 @@ async fn a_tutor_without_an_account_reviews_and_confirms_in_chromium() {
     }
     closed.expect("close the browser");
 }
+
+/// What the exam scenario set up through the store: a session of its own with a commission, its
+/// jury president, and a CCF candidate of class A with internships and réalisations, not yet
+/// handed in.
+struct ExamWorld {
+    session: i64,
+    commission: i64,
+    candidate: i64,
+}
+
+async fn exam_world(server: &TestServer) -> Result<ExamWorld> {
+    use portfolio_domain::access::Actor;
+    use portfolio_domain::commission::MemberProfile;
+    use portfolio_domain::registration::{CandidateNumber, CandidateRegistration};
+    use portfolio_domain::role::Grant;
+    use portfolio_domain::session_labels::DossierExam;
+    use portfolio_framework::{ExamForm, Track};
+    use portfolio_store::{CommissionInput, Enrolment, NewExamSession, NewUser};
+    let store = &server.store;
+    let w = &server.world;
+    let now = portfolio_web::session::now();
+    let mut ids = std::collections::HashMap::new();
+    for (name, first, last) in [
+        ("camille_candidate", "Camille", "Candidate"),
+        ("member_teacher", "Martine", "Enseignante"),
+        ("member_pro", "Pierre", "Professionnel"),
+        ("jury_dijon", "Jeanne", "Présidente"),
+    ] {
+        let id = store
+            .create_user(&NewUser {
+                email: email(name),
+                first_name: first.into(),
+                last_name: last.into(),
+                password_hash: Some(crate::support::password_hash()),
+                created_at: now,
+            })
+            .await?;
+        ids.insert(name, id);
+    }
+    let candidate = ids["camille_candidate"];
+    store
+        .enroll_student(
+            candidate,
+            &Enrolment {
+                class_id: w.class_a,
+                route: portfolio_domain::route::Route::School,
+                candidate_number: Some("27SIO0642".into()),
+            },
+        )
+        .await?;
+    let session = store
+        .create_exam_session(
+            &NewExamSession {
+                year: 2026,
+                academy: "Dijon".into(),
+                label: "Session 2026 — Dijon".into(),
+            },
+            now,
+        )
+        .await?;
+    let jury_grant = Grant::new(Role::JuryPresident, Some(session))?;
+    store.add_grant(ids["jury_dijon"], jury_grant, now).await?;
+    let jury = Actor::new(ids["jury_dijon"], vec![jury_grant]);
+    let cap = jury
+        .exam_session(session)
+        .context("jury reads its session")?;
+    let commission = store
+        .save_commission(
+            &cap,
+            None,
+            &CommissionInput {
+                name: "Commission D1".into(),
+                exam: DossierExam::Block1,
+                track: Track::Sisr,
+                exam_date: None,
+                start_time: Some("08:00".into()),
+                members: vec![
+                    (
+                        ids["member_teacher"],
+                        MemberProfile::Teacher {
+                            specialties: vec![Track::Sisr],
+                            blocks: vec!["B1".into(), "B2-SISR".into()],
+                        },
+                    ),
+                    (ids["member_pro"], MemberProfile::Professional),
+                ],
+            },
+            now,
+        )
+        .await?;
+    store
+        .register_candidates(
+            &cap,
+            &[CandidateRegistration {
+                candidate_number: CandidateNumber::parse("27SIO0642")
+                    .map_err(anyhow::Error::msg)?,
+                last_name: "Candidate".into(),
+                first_name: "Camille".into(),
+                track: Track::Sisr,
+                route: portfolio_domain::route::Route::School,
+                form: ExamForm::Continuous,
+            }],
+            now,
+        )
+        .await?;
+    store
+        .assign_to_commission(&cap, commission, candidate)
+        .await?;
+    store
+        .set_dossier_due_date(&cap, Some(time::macros::date!(2099 - 06 - 01)))
+        .await?;
+    // Internships that satisfy annexe III.B, certificates checked by the teacher; réalisations
+    // covering four of the six Bloc 1 competencies (the fiche must then show the defect).
+    let facts = store
+        .student_facts(candidate)
+        .await?
+        .context("candidate facts")?;
+    let own = Actor::new(candidate, vec![Grant::new(Role::Student, Some(w.class_a))?])
+        .student(&facts)
+        .context("owner")?;
+    let edit = own.edit().context("edit")?;
+    let teacher = Actor::new(
+        w.user_id("teacher_own"),
+        vec![Grant::new(Role::Teacher, Some(w.class_a))?],
+    )
+    .student(&facts)
+    .and_then(|c| c.internship_review())
+    .context("teacher")?;
+    for (year, start, end) in [
+        ("1", "2025-05-19", "2025-06-20"),
+        ("2", "2026-01-05", "2026-02-13"),
+    ] {
+        let input = portfolio_domain::internship_form::InternshipForm {
+            kind: "internship".into(),
+            organisation_name: format!("Organisation {year}"),
+            organisation_address: "Dijon".into(),
+            start_date: start.into(),
+            end_date: end.into(),
+            year_of_training: year.into(),
+            full_time: "1".into(),
+            tutor_name: "Tuteur".into(),
+            tutor_email: "tuteur@exemple.fr".into(),
+            ..Default::default()
+        }
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let iid = store.create_internship(&edit, &input, now).await?;
+        store.confirm_certificate(&teacher, iid, now).await?;
+    }
+    for (title, skills) in [
+        ("Inventaire du parc", vec!["B1.1.1", "B1.2.1"]),
+        ("Gestion de projet de migration", vec!["B1.3.1", "B1.4.1"]),
+    ] {
+        let input = portfolio_domain::realisation::RealisationForm {
+            title: title.into(),
+            start_date: "2025-09-15".into(),
+            end_date: "2025-10-17".into(),
+            setting: "training".into(),
+            modality: "solo".into(),
+            skills: skills.into_iter().map(String::from).collect(),
+            ..Default::default()
+        }
+        .parse(portfolio_framework::bts_sio_2019(), Track::Sisr)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        store.create_realisation(&edit, &input, now).await?;
+    }
+    Ok(ExamWorld {
+        session,
+        commission,
+        candidate,
+    })
+}
+
+/// The whole path of a CCF candidate: hand-in, conformity, the grid with a penalty, both visas,
+/// harmonisation and the jury's mark, then the fiche read by the candidate, never a mark.
+async fn exam_scenario(browser: &Client, server: &TestServer) -> Result<()> {
+    let base = server.base.as_str();
+    let x = exam_world(server).await?;
+    let candidate = x.candidate;
+
+    // The candidate hands the dossier in.
+    login_as(browser, base, "camille_candidate").await?;
+    browser
+        .goto(&format!("{base}/students/{candidate}"))
+        .await?;
+    click(browser, "form[action$='/hand-in'] input[name='confirm']").await?;
+    submit(browser, "form[action$='/hand-in'] button[type='submit']").await?;
+    wait_for(browser, "#hand-in-status").await?;
+    let status = browser
+        .find(Locator::Id("hand-in-status"))
+        .await?
+        .text()
+        .await?;
+    ensure!(status.contains("Dossier remis"), "not handed in: {status}");
+
+    // The jury president finds it conforming and records it.
+    login_as(browser, base, "jury_dijon").await?;
+    browser
+        .goto(&format!("{base}/exam-sessions/{}/conformity", x.session))
+        .await?;
+    let row = format!("#candidate-{candidate}");
+    let state = browser
+        .find(Locator::Css(&format!("{row} td")))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        state.contains("Conforme"),
+        "the dossier should be conforming: {state}"
+    );
+    submit(browser, &format!("{row} form button[type='submit']")).await?;
+    wait_for(browser, &format!("{row} .recorded")).await?;
+
+    // The first member rates the grid, proposes 12,5 with the penalty for the missing
+    // tableau de synthèse, fills the fiche and signs.
+    login_as(browser, base, "member_teacher").await?;
+    browser
+        .goto(&format!("{base}/commissions/{}", x.commission))
+        .await?;
+    click(
+        browser,
+        &format!(
+            "a[href='/commissions/{}/candidates/{candidate}']",
+            x.commission
+        ),
+    )
+    .await?;
+    wait_for(browser, "#grid").await?;
+    let watch = browser.find(Locator::Id("watch")).await?.text().await?;
+    ensure!(
+        watch.contains("Dossier remis le"),
+        "the commission sees the hand-in: {watch}"
+    );
+    let rows = portfolio_domain::grid::grid_rows(
+        portfolio_domain::session_labels::DossierExam::Block1,
+        portfolio_framework::Track::Sisr,
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let level = if i == 1 {
+            "excellent_mastery"
+        } else {
+            "good_mastery"
+        };
+        click(
+            browser,
+            &format!("input[name='level:{}'][value='{level}']", r.key),
+        )
+        .await?;
+    }
+    click(browser, "input[name='environment'][value='conforming']").await?;
+    type_into(browser, "#mark", "12,5").await?;
+    click(
+        browser,
+        "input[name='penalty'][value='missing_synthesis_table']",
+    )
+    .await?;
+    type_into(browser, "#part1", "Parcours présenté avec clarté.").await?;
+    type_into(browser, "#part2", "Échange approfondi sur la migration.").await?;
+    let prefilled = browser
+        .find(Locator::Id("appreciation"))
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        prefilled.contains("Défaut de couverture"),
+        "the fiche is pre-filled with the coverage defect: {prefilled}"
+    );
+    type_into(
+        browser,
+        "#appreciation",
+        " Oral convaincant, démarche rigoureuse.",
+    )
+    .await?;
+    submit(browser, "#save").await?;
+    wait_for(browser, "#final-mark").await?;
+    let final_mark = browser
+        .find(Locator::Id("final-mark"))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        final_mark.contains("NOTE FINALE : 11 / 20"),
+        "12,5 − 2 = 10,5 → 11: {final_mark}"
+    );
+    submit(browser, "#sign").await?;
+    wait_for(browser, "#visas").await?;
+
+    // The second member signs: the grid is locked.
+    login_as(browser, base, "member_pro").await?;
+    browser
+        .goto(&format!(
+            "{base}/commissions/{}/candidates/{candidate}",
+            x.commission
+        ))
+        .await?;
+    submit(browser, "#sign").await?;
+    wait_for(browser, "#locked").await?;
+
+    // The jury president harmonises and arrests 12 with a reason, then deliberates.
+    login_as(browser, base, "jury_dijon").await?;
+    browser
+        .goto(&format!("{base}/exam-sessions/{}/harmonisation", x.session))
+        .await?;
+    wait_for(browser, "svg").await?;
+    let text = body_text(browser).await?;
+    ensure!(
+        text.contains("Commission D1"),
+        "the harmonisation lists the commission: {text}"
+    );
+    let jury = portfolio_domain::access::Actor::new(
+        server
+            .store
+            .user_by_email(&email("jury_dijon"))
+            .await?
+            .context("jury")?
+            .id,
+        vec![portfolio_domain::role::Grant::new(
+            Role::JuryPresident,
+            Some(x.session),
+        )?],
+    );
+    let marks = jury.session_marks(x.session).context("jury marks")?;
+    let evaluation = server
+        .store
+        .session_evaluations(&marks)
+        .await?
+        .first()
+        .context("the evaluation")?
+        .evaluation
+        .id;
+    // The candidates are listed per commission.
+    browser
+        .goto(&format!(
+            "{base}/exam-sessions/{}/harmonisation?commission={}",
+            x.session, x.commission
+        ))
+        .await?;
+    let form = format!("#evaluation-{evaluation} form");
+    browser
+        .find(Locator::Css(&format!("{form} input[name='mark']")))
+        .await?
+        .clear()
+        .await?;
+    type_into(browser, &format!("{form} input[name='mark']"), "12").await?;
+    type_into(
+        browser,
+        &format!("{form} input[name='reason']"),
+        "Harmonisation entre commissions",
+    )
+    .await?;
+    submit(browser, &format!("{form} button[type='submit']")).await?;
+    wait_for(browser, &format!("#evaluation-{evaluation}")).await?;
+    let row = browser
+        .find(Locator::Id(&format!("evaluation-{evaluation}")))
+        .await?
+        .html(false)
+        .await?;
+    ensure!(
+        row.contains("value=\"12\"") || row.contains(">12<"),
+        "the jury's mark is shown: {row}"
+    );
+    click(browser, "#deliberate input[name='confirm']").await?;
+    submit(browser, "#deliberate button[type='submit']").await?;
+    wait_for(browser, "#deliberated").await?;
+
+    // The candidate reads the fiche d'appréciation, and no mark anywhere.
+    login_as(browser, base, "camille_candidate").await?;
+    browser
+        .goto(&format!("{base}/students/{candidate}"))
+        .await?;
+    click(
+        browser,
+        &format!("a[href='/students/{candidate}/appraisals']"),
+    )
+    .await?;
+    wait_for(browser, "section.fiche").await?;
+    let fiche = body_text(browser).await?;
+    ensure!(
+        fiche.contains("Oral convaincant, démarche rigoureuse.")
+            && fiche.contains("Défaut de couverture"),
+        "the candidate reads the fiche: {fiche}"
+    );
+    for page in [
+        format!("/students/{candidate}/appraisals"),
+        format!("/students/{candidate}"),
+        "/dashboard".to_string(),
+        format!("/students/{candidate}/coverage"),
+    ] {
+        browser.goto(&format!("{base}{page}")).await?;
+        let source = browser.source().await?;
+        for mark in ["12,5", "11 / 20", "12 / 20", "NOTE FINALE", "note arrêtée"] {
+            ensure!(
+                !source.contains(mark),
+                "{page} shows « {mark} » to the candidate"
+            );
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_ccf_candidate_from_hand_in_to_the_jury_in_chromium() {
+    let server = TestServer::start().await;
+    let driver = Chromedriver::start();
+    let browser = driver.browser().await.expect("start Chromium");
+    let b = browser.clone();
+    let result = async { exam_scenario(&b, &server).await }.await;
+    let closed = browser.close().await;
+    if let Err(e) = result {
+        panic!("browser scenario: {e:#}");
+    }
+    closed.expect("close the browser");
+}
