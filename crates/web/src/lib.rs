@@ -6,6 +6,7 @@
 //! declared once in [`routes::table`]; the router is built from that table and the access test
 //! walks it, so a route cannot exist without an expected-access entry.
 
+pub mod charts;
 pub mod config;
 pub mod error;
 mod pages;

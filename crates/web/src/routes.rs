@@ -6,7 +6,7 @@
 
 use crate::pages::{
     account, admin, api, assets, auth, browse, class_dashboard, conformity, dashboard, documents,
-    dossier, internships, portable, public,
+    dossier, internships, jury, portable, public,
 };
 use crate::{AppState, security, session};
 use axum::Router;
@@ -89,6 +89,13 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/exam-sessions/{id}/due-date", post(conformity::set_due_date)),
         (Method::POST, "/exam-sessions/{id}/conformity/{sid}", post(conformity::record)),
         (Method::GET, "/exam-sessions/{id}/conformity/{sid}/sheet.pdf", get(conformity::sheet_pdf)),
+        // Jury and transmission (jury.rs)
+        (Method::GET, "/exam-sessions/{id}/harmonisation", get(jury::harmonisation)),
+        (Method::POST, "/exam-sessions/{id}/evaluations/{eid}/mark", post(jury::arrest)),
+        (Method::POST, "/exam-sessions/{id}/deliberate", post(jury::deliberate)),
+        (Method::GET, "/schools/{id}/bordereaux", get(jury::bordereaux)),
+        (Method::GET, "/schools/{id}/exam-sessions/{session}/bordereau.xlsx", get(jury::bordereau_xlsx)),
+        (Method::GET, "/schools/{id}/exam-sessions/{session}/bordereau.pdf", get(jury::bordereau_pdf)),
         (Method::GET, "/admin/users", get(admin::users)),
         (Method::POST, "/admin/users", post(admin::create_user)),
         (Method::GET, "/admin/users/{id}", get(admin::user)),

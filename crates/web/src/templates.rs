@@ -681,3 +681,117 @@ impl ConformityRow {
         self.suggested == v
     }
 }
+
+// --- Jury and transmission (pages/jury.rs) -----------------------------------------------------
+
+/// The harmonisation of a session's marks, and the jury's marks of one commission.
+#[derive(Template)]
+#[template(path = "pages/harmonisation.html")]
+pub struct HarmonisationPage {
+    pub layout: Layout,
+    pub session: ExamSessionRecord,
+    /// The rule of the flag, as the page states it.
+    pub rule: String,
+    pub evaluations: usize,
+    /// Evaluations whose mark the jury arrested.
+    pub arrested: usize,
+    /// When the jury deliberated.
+    pub deliberated: Option<String>,
+    /// One per grid: Bloc 1, Bloc 2 SISR, Bloc 2 SLAM (those with evaluations).
+    pub sections: Vec<HarmonisationSection>,
+    /// Every commission with evaluations, for the selector.
+    pub choices: Vec<Choice>,
+    /// The commission shown with its candidates (`?commission=ID`).
+    pub selected: Option<CommissionMarks>,
+    pub notice: Option<Notice>,
+    pub error: Option<String>,
+}
+
+impl HarmonisationPage {
+    pub fn is_selected(&self, value: &str) -> bool {
+        self.selected
+            .as_ref()
+            .is_some_and(|s| s.id.to_string() == value)
+    }
+}
+
+/// Count, mean and standard deviation of proposed marks (French decimals).
+pub struct Figures {
+    pub count: usize,
+    pub mean: String,
+    pub std_dev: String,
+    /// Evaluations without a proposed mark (not in the figures).
+    pub without_mark: usize,
+}
+
+pub struct HarmonisationSection {
+    pub anchor: &'static str,
+    pub heading: String,
+    pub session: Figures,
+    /// Inline SVG (built by `charts`, text escaped there).
+    pub histogram: String,
+    pub levels: String,
+    pub commissions: Vec<CommissionFiguresLine>,
+    /// The charts of the flagged commissions.
+    pub flagged: Vec<CommissionCharts>,
+}
+
+pub struct CommissionFiguresLine {
+    pub id: i64,
+    pub name: String,
+    pub figures: Figures,
+    pub deviation: &'static str,
+    pub flagged: bool,
+}
+
+/// One commission in one grid, against the session.
+pub struct CommissionCharts {
+    pub id: i64,
+    pub name: String,
+    /// « Bloc 1 », « Bloc 2 SISR »…
+    pub section: String,
+    pub figures: Figures,
+    pub deviation: &'static str,
+    pub flagged: bool,
+    pub histogram: String,
+    pub levels: String,
+}
+
+pub struct CommissionMarks {
+    pub id: i64,
+    pub name: String,
+    pub charts: Vec<CommissionCharts>,
+    pub rows: Vec<JuryRow>,
+}
+
+/// A candidate in the jury's table.
+pub struct JuryRow {
+    pub evaluation_id: i64,
+    pub name: String,
+    pub number: String,
+    pub form: &'static str,
+    pub exam: String,
+    pub proposed: String,
+    pub penalties: Vec<&'static str>,
+    pub penalty_points: u16,
+    /// The commission's final mark by the rule.
+    pub final_mark: String,
+    pub visas: u8,
+    /// Both members signed: the jury may arrest the mark.
+    pub locked: bool,
+    pub jury_mark: Option<u8>,
+    pub jury_reason: String,
+    /// What the form proposes: the jury's mark, else the commission's final mark.
+    pub prefill: String,
+    /// The jury's mark differs from the commission's final mark.
+    pub differs: bool,
+}
+
+/// A school's bordereaux récapitulatifs, per exam session (head of school).
+#[derive(Template)]
+#[template(path = "pages/bordereaux.html")]
+pub struct BordereauxPage {
+    pub layout: Layout,
+    pub school: SchoolRecord,
+    pub sessions: Vec<ExamSessionRecord>,
+}

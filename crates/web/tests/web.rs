@@ -7,6 +7,7 @@
 //! * `dossier`: réalisations, productions, coverage, the teachers' follow-up.
 //! * `internships`: internships, weekly reports, reviews, certificates, the tutor's link.
 //! * `conformity`: the contrôle de conformité of a session of 35 candidates, and its sheets.
+//! * `jury`: harmonisation, the jury's marks and deliberation, the bordereau récapitulatif.
 //! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
 
 #[path = "web/access.rs"]
@@ -19,6 +20,8 @@ mod conformity;
 mod dossier;
 #[path = "web/internships.rs"]
 mod internships;
+#[path = "web/jury.rs"]
+mod jury;
 #[path = "web/security.rs"]
 mod security;
 #[path = "web/support.rs"]

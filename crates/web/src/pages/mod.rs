@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod dossier;
 pub mod internships;
+pub mod jury;
 pub mod portable;
 pub mod public;
 
