@@ -5,7 +5,7 @@
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
 use crate::pages::{
-    account, admin, api, assets, auth, browse, class_dashboard, conformity, dashboard, documents,
+    account, admin, api, assets, auth, browse, class_dashboard, conformity, dashboard, documents, evaluation, exams,
     dossier, internships, jury, portable, public,
 };
 use crate::{AppState, security, session};
@@ -83,8 +83,21 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/classes/{id}/dashboard.csv", get(class_dashboard::dashboard_csv)),
         (Method::GET, "/classes/{id}/dashboard.xlsx", get(class_dashboard::dashboard_xlsx)),
         (Method::GET, "/schools/{id}", get(browse::school)),
-        (Method::GET, "/commissions/{id}", get(browse::commission)),
-        (Method::GET, "/exam-sessions/{id}", get(browse::exam_session)),
+        (Method::GET, "/commissions/{id}", get(evaluation::commission)),
+        (Method::GET, "/commissions/{id}/candidates/{sid}", get(evaluation::show)),
+        (Method::POST, "/commissions/{id}/candidates/{sid}", post(evaluation::save)),
+        (Method::POST, "/commissions/{id}/candidates/{sid}/visa", post(evaluation::sign)),
+        (Method::GET, "/commissions/{id}/candidates/{sid}/grid.pdf", get(evaluation::grid_pdf)),
+        (Method::GET, "/commissions/{id}/candidates/{sid}/fiche.pdf", get(evaluation::appraisal_pdf)),
+        (Method::GET, "/students/{id}/appraisals", get(evaluation::appraisals)),
+        (Method::GET, "/students/{id}/appraisals/{eid}/fiche.pdf", get(evaluation::appraisal_copy_pdf)),
+        (Method::GET, "/exam-sessions/{id}", get(exams::page)),
+        (Method::POST, "/exam-sessions/{id}/settings", post(exams::save_settings)),
+        (Method::POST, "/exam-sessions/{id}/registrations", post(exams::import_registrations).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),
+        (Method::POST, "/exam-sessions/{id}/commissions", post(exams::save_commission)),
+        (Method::POST, "/exam-sessions/{id}/commissions/{cid}/candidates", post(exams::assign)),
+        (Method::POST, "/exam-sessions/{id}/commissions/{cid}/schedule", post(exams::schedule)),
+        (Method::POST, "/exam-sessions/{id}/close", post(exams::close)),
         (Method::GET, "/exam-sessions/{id}/conformity", get(conformity::page)),
         (Method::POST, "/exam-sessions/{id}/due-date", post(conformity::set_due_date)),
         (Method::POST, "/exam-sessions/{id}/conformity/{sid}", post(conformity::record)),

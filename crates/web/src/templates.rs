@@ -336,22 +336,6 @@ pub struct SchoolPage {
 }
 
 #[derive(Template)]
-#[template(path = "pages/commission.html")]
-pub struct CommissionPage {
-    pub layout: Layout,
-    pub commission: CommissionRecord,
-    pub candidates: Vec<StudentSummary>,
-}
-
-#[derive(Template)]
-#[template(path = "pages/exam_session.html")]
-pub struct ExamSessionPage {
-    pub layout: Layout,
-    pub session: ExamSessionRecord,
-    pub commissions: Vec<CommissionRecord>,
-}
-
-#[derive(Template)]
 #[template(path = "pages/account.html")]
 pub struct AccountPage {
     pub layout: Layout,

@@ -7,6 +7,8 @@
 //! * `dossier`: réalisations, productions, coverage, the teachers' follow-up.
 //! * `internships`: internships, weekly reports, reviews, certificates, the tutor's link.
 //! * `conformity`: the contrôle de conformité of a session of 35 candidates, and its sheets.
+//! * `confidentiality`: no mark of a CCF evaluation reaches the candidate, by a crawl of all they reach.
+//! * `evaluation`: session setup, commissions, the grid and fiche with visas, the candidate's copy.
 //! * `jury`: harmonisation, the jury's marks and deliberation, the bordereau récapitulatif.
 //! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
 
@@ -16,8 +18,12 @@ mod access;
 mod browser;
 #[path = "web/conformity.rs"]
 mod conformity;
+#[path = "web/confidentiality.rs"]
+mod confidentiality;
 #[path = "web/dossier.rs"]
 mod dossier;
+#[path = "web/evaluation.rs"]
+mod evaluation;
 #[path = "web/internships.rs"]
 mod internships;
 #[path = "web/jury.rs"]

@@ -11,6 +11,8 @@ pub mod class_dashboard;
 pub mod conformity;
 pub mod dashboard;
 pub mod documents;
+pub mod evaluation;
+pub mod exams;
 pub mod dossier;
 pub mod internships;
 pub mod jury;

@@ -155,7 +155,8 @@ fn render_table(routes: &[Key], observed: &BTreeMap<Key, Vec<u16>>) -> String {
          # {rid} = a réalisation of student_owner, {aid} = the file attached to it,\n\
          # {lid} and {token} = a public link of student_owner's portfolio, {n} = 1,\n\
          # {iid} = an internship of student_owner, {tlid} and {tutor_token} = a tutor's link to it,\n\
-         # {sid} = student_owner (a candidate of S1), {session} = S1.\n",
+         # {sid} = student_owner (a candidate of S1), {session} = S1, {cid} = C1,\n\
+         # {eid} = student_owner's evaluation by C1 (signed, mark arrested, deliberated).\n",
     );
     out.push_str("method\tpath");
     for actor in ACTORS {
