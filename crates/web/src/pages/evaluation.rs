@@ -345,6 +345,9 @@ pub struct EvaluationPage {
     pub part2: String,
     pub appreciation: String,
     pub warnings: Vec<String>,
+    /// « Tableau d'aide à l'appréciation des niveaux de maîtrise », as in the annex: (level,
+    /// its descriptors).
+    pub descriptors: Vec<(String, Vec<String>)>,
     pub visas: Vec<(String, Option<String>)>,
     pub locked: bool,
     pub by_jury: bool,
@@ -538,6 +541,12 @@ async fn page(
         part2: input.part2.clone(),
         appreciation,
         warnings,
+        descriptors: bts_sio_2019()
+            .e4_evaluation
+            .mastery_levels
+            .iter()
+            .map(|l| (l.label.clone(), l.descriptors.clone()))
+            .collect(),
         visas: visas(c, record.as_ref())
             .into_iter()
             .map(|v| (v.name, v.signed_on.map(short_date)))

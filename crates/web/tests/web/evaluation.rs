@@ -425,3 +425,170 @@ async fn the_candidate_reads_the_fiche_after_deliberation_without_any_mark() {
     let page = other.get(&format!("/students/{owner}/appraisals")).await;
     assert_eq!(page.status, 403);
 }
+
+#[tokio::test]
+async fn the_bloc2_commission_chooses_a_realisation_writes_the_needs_and_rates_three_competencies()
+{
+    use portfolio_domain::commission::MemberProfile;
+    use portfolio_domain::session_labels::DossierExam;
+    use portfolio_framework::Track;
+    use portfolio_store::{CommissionInput, DossierSnapshot};
+    let server = TestServer::start().await;
+    let w = server.world.clone();
+    let store = &server.store;
+    let owner = w.user_id("student_owner");
+    let admin = Actor::new(0, vec![Grant::new(Role::Admin, None).expect("admin")]);
+    let session_cap = admin.exam_session(w.session_1).expect("admin");
+    // Two teachers of the professional blocks, one of SISR: the Bloc 2 rule (ponctuelle).
+    let commission = store
+        .save_commission(
+            &session_cap,
+            None,
+            &CommissionInput {
+                name: "Commission B2".into(),
+                exam: DossierExam::Block2,
+                track: Track::Sisr,
+                exam_date: None,
+                start_time: Some("08:00".into()),
+                members: vec![
+                    (
+                        w.user_id("commission_own"),
+                        MemberProfile::Teacher {
+                            specialties: vec![Track::Sisr],
+                            blocks: vec!["B2-SISR".into()],
+                        },
+                    ),
+                    (
+                        w.user_id("teacher_other"),
+                        MemberProfile::Teacher {
+                            specialties: vec![Track::Slam],
+                            blocks: vec!["B1".into()],
+                        },
+                    ),
+                ],
+            },
+            0,
+        )
+        .await
+        .expect("commission");
+    store
+        .assign_to_commission(&session_cap, commission, owner)
+        .await
+        .expect("assign");
+    // The candidate's dossier handed in with two réalisations chosen for the Bloc 2 exam.
+    let facts = store
+        .student_facts(owner)
+        .await
+        .expect("facts")
+        .expect("owner");
+    let own = Actor::new(
+        owner,
+        vec![Grant::new(Role::Student, Some(w.class_a)).expect("grant")],
+    )
+    .student(&facts)
+    .expect("owner");
+    let edit = own.edit().expect("edit");
+    let second = store
+        .create_realisation(
+            &edit,
+            &portfolio_domain::realisation::RealisationForm {
+                title: "Supervision du réseau".into(),
+                start_date: "2025-11-03".into(),
+                end_date: "2025-12-12".into(),
+                setting: "training".into(),
+                modality: "solo".into(),
+                skills: vec!["B2-SISR.2.1".into(), "B2-SISR.3.1".into()],
+                ..Default::default()
+            }
+            .parse(portfolio_framework::bts_sio_2019(), Track::Sisr)
+            .expect("réalisation"),
+            0,
+        )
+        .await
+        .expect("create");
+    store
+        .set_e5_choice(&edit, w.realisation, second)
+        .await
+        .expect("e5");
+    let profile = store.student_profile(&own).await.expect("profile");
+    let records = store.realisations(&own).await.expect("records");
+    store
+        .hand_in(
+            &edit,
+            &DossierSnapshot::of(&profile, &records, Some((w.realisation, second)), 0),
+            0,
+        )
+        .await
+        .expect("hand in");
+
+    let path = format!("/commissions/{commission}/candidates/{owner}");
+    let mut member = server.login("commission_own").await;
+    let page = member.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let body = plain(&page.body);
+    assert!(
+        body.contains("Supervision du réseau")
+            && body.contains("Mise en place d’une solution de sauvegarde"),
+        "{body}"
+    );
+    assert!(body.contains("id=\"e5-sheets\""));
+    assert!(body.contains("Épreuve E5"), "{body}");
+    let rows = portfolio_domain::grid::grid_rows(DossierExam::Block2, Track::Sisr);
+    assert_eq!(rows.len(), 3);
+    for r in &rows {
+        assert!(body.contains(&r.label), "row {}", r.label);
+    }
+    assert!(
+        !body.contains("Gérer le patrimoine informatique"),
+        "no Bloc 1 row"
+    );
+    // The E5 fiches open for the commission.
+    let sheet = pdf_text(
+        &server,
+        &member,
+        &format!("/students/{owner}/e5/2/sheet.pdf"),
+    )
+    .await;
+    assert!(sheet.contains("Supervision du réseau"), "{sheet}");
+
+    let names: Vec<String> = rows.iter().map(|r| format!("level:{}", r.key)).collect();
+    let chosen = second.to_string();
+    let mut fields: Vec<(&str, &str)> =
+        names.iter().map(|n| (n.as_str(), "good_mastery")).collect();
+    fields.extend([
+        ("chosen", chosen.as_str()),
+        ("mark", "14"),
+        ("environment", "conforming"),
+        ("part1", "Présentation claire."),
+        ("part2", "Réponses précises."),
+        ("appreciation", "Bonne maîtrise du bloc 2."),
+    ]);
+    let page = member.post(&path, &fields).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    // Without the expression de besoins, no visa.
+    let page = member.post(&format!("{path}/visa"), &[]).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        plain(&page.body).contains("expression de besoins"),
+        "{}",
+        page.body
+    );
+    fields.push((
+        "needs_statement",
+        "Ajouter la supervision des sauvegardes ; documentation attendue : procédure d'exploitation.",
+    ));
+    let page = member.post(&path, &fields).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = member.post(&format!("{path}/visa"), &[]).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    // A réalisation that is not one of the two is refused.
+    let mut bad = fields.clone();
+    bad.retain(|(k, _)| *k != "chosen");
+    bad.push(("chosen", "999999"));
+    let page = member.post(&path, &bad).await;
+    assert_eq!(page.status, 422);
+    let text = pdf_text(&server, &member, &format!("{path}/grid.pdf")).await;
+    assert!(text.contains("Expression de besoins"), "{text}");
+    assert!(text.contains("Supervision du réseau"), "{text}");
+    assert!(text.contains("documentation attendue"), "{text}");
+}
