@@ -5,8 +5,8 @@
 //! `tests/access.tsv`, so a route added here without an expected-access entry fails the tests.
 
 use crate::pages::{
-    account, admin, api, assets, auth, browse, class_dashboard, conformity, dashboard, documents, evaluation, exams,
-    dossier, internships, jury, portable, public,
+    account, admin, api, assets, auth, browse, class_dashboard, conformity, dashboard, documents,
+    dossier, evaluation, exams, internships, jury, portable, public,
 };
 use crate::{AppState, security, session};
 use axum::Router;

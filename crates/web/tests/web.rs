@@ -16,10 +16,10 @@
 mod access;
 #[path = "web/browser.rs"]
 mod browser;
-#[path = "web/conformity.rs"]
-mod conformity;
 #[path = "web/confidentiality.rs"]
 mod confidentiality;
+#[path = "web/conformity.rs"]
+mod conformity;
 #[path = "web/dossier.rs"]
 mod dossier;
 #[path = "web/evaluation.rs"]

@@ -6,8 +6,7 @@ use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::session::{Authenticated, MaybeAuthenticated, client_ip, deny};
 use crate::templates::{
-    ClassPage, Framework2011Page, FrameworkPage, FrameworksPage,
-    Layout, SchoolPage,
+    ClassPage, Framework2011Page, FrameworkPage, FrameworksPage, Layout, SchoolPage,
 };
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;

@@ -172,7 +172,10 @@ async fn no_mark_of_a_ccf_evaluation_reaches_the_candidate() {
     let pdf = fetch(
         &server,
         &member,
-        &format!("/commissions/{}/candidates/{owner}/grid.pdf", w.commission_1),
+        &format!(
+            "/commissions/{}/candidates/{owner}/grid.pdf",
+            w.commission_1
+        ),
     )
     .await;
     assert!(!leaks(&pdf.text).is_empty(), "nor in its PDF: {}", pdf.text);
@@ -253,7 +256,11 @@ async fn no_mark_of_a_ccf_evaluation_reaches_the_candidate() {
 #[test]
 fn the_scanner_tells_marks_from_other_numbers() {
     assert!(leaks("NOTE : 17 / 20").len() >= 2);
-    assert!(!leaks("le 17/11/2026 à 14 h, dossier n° 1314").iter().any(|l| l.contains("14")));
+    assert!(
+        !leaks("le 17/11/2026 à 14 h, dossier n° 1314")
+            .iter()
+            .any(|l| l.contains("14"))
+    );
     assert!(leaks("114/20 et le 14/2026").is_empty());
     assert!(!leaks("{\"mark\":14}").is_empty());
     assert!(!leaks("Proposition : 13,37").is_empty());
