@@ -440,6 +440,13 @@ pub trait EvaluationStore: Send + Sync {
         slots: &[SlotInput],
     ) -> Result<()>;
     async fn roster(&self, cap: &CommissionCap) -> Result<Vec<RosterEntry>>;
+    /// What a head of school sends the jury for a session: the school's candidates with their
+    /// commission, registration and evaluation (marks included: a school-marks capability).
+    async fn school_transmission(
+        &self,
+        cap: &SchoolMarksCap,
+        exam_session_id: i64,
+    ) -> Result<Transmission>;
     /// The candidate's evaluation by this commission, if started.
     async fn evaluation(&self, cap: &EvaluationCap) -> Result<Option<EvaluationRecord>>;
     /// Saves the grid and the fiche. A member's change withdraws the visas already given; once

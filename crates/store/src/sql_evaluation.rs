@@ -314,6 +314,76 @@ macro_rules! evaluation_store {
                         .collect()
                 }
 
+                /// Candidates with their commission, registration, slot and progress: `{filter}`
+                /// over `cc` (commission_candidates), `cm` (commissions) and `c` (classes), with
+                /// `$1` and `$2` bound to `a` and `b`.
+                async fn roster_where(&self, filter: &str, a: i64, b: i64) -> Result<Vec<(i64, RosterEntry)>> {
+                    let sql = format!(
+                        "{STUDENT_SUMMARY_SELECT} JOIN commission_candidates cc ON cc.student_id = s.user_id \
+                         JOIN commissions cm ON cm.id = cc.commission_id \
+                         LEFT JOIN registrations r ON r.exam_session_id = cm.exam_session_id AND r.student_id = s.user_id \
+                         LEFT JOIN evaluations ev ON ev.commission_id = cc.commission_id AND ev.student_id = s.user_id \
+                         WHERE {filter} \
+                         ORDER BY cc.commission_id, cc.slot_start, u.last_name, u.first_name, u.id"
+                    )
+                    .replacen(
+                        "SELECT ",
+                        "SELECT cc.commission_id AS roster_commission, cc.slot_start, cc.slot_end, cc.preparation_start, r.id AS reg_id, r.exam_session_id AS reg_session, \
+                         r.candidate_number AS reg_number, r.last_name AS reg_last, r.first_name AS reg_first, r.track AS reg_track, \
+                         r.route AS reg_route, r.form AS reg_form, ev.id AS ev_id, ev.visa1_at, ev.visa2_at, ",
+                        1,
+                    );
+                    let rows = sqlx::query(&sql).bind(a).bind(b).fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| {
+                            let student = StudentSummary {
+                                id: r.try_get("id")?,
+                                first_name: r.try_get("first_name")?,
+                                last_name: r.try_get("last_name")?,
+                                email: r.try_get("email")?,
+                                class_id: r.try_get("class_id")?,
+                                class_name: r.try_get("class_name")?,
+                                track: track_from_sql(r.try_get("track")?)?,
+                                route: crate::sql::route_from_sql(r.try_get("route")?)?,
+                                candidate_number: r.try_get("candidate_number")?,
+                                disabled: r.try_get("disabled")?,
+                            };
+                            let reg_id: Option<i64> = r.try_get("reg_id")?;
+                            let registration = match reg_id {
+                                Some(id) => {
+                                    let route: String = r.try_get("reg_route")?;
+                                    Some(RegistrationRecord {
+                                        id,
+                                        exam_session_id: r.try_get("reg_session")?,
+                                        candidate_number: r.try_get("reg_number")?,
+                                        last_name: r.try_get("reg_last")?,
+                                        first_name: r.try_get("reg_first")?,
+                                        track: track_from_sql(r.try_get("reg_track")?)?,
+                                        route: crate::sql::route_from_sql(&route)?,
+                                        form: form_from_sql(r.try_get("reg_form")?)?,
+                                        student_id: Some(student.id),
+                                    })
+                                }
+                                None => None,
+                            };
+                            let ev: Option<i64> = r.try_get("ev_id")?;
+                            let v1: Option<i64> = r.try_get("visa1_at")?;
+                            let v2: Option<i64> = r.try_get("visa2_at")?;
+                            Ok((r.try_get("roster_commission")?, RosterEntry {
+                                student,
+                                registration,
+                                slot_start: r.try_get("slot_start")?,
+                                slot_end: r.try_get("slot_end")?,
+                                preparation_start: r.try_get("preparation_start")?,
+                                progress: EvaluationProgress {
+                                    started: ev.is_some(),
+                                    visas: u8::from(v1.is_some()) + u8::from(v2.is_some()),
+                                },
+                            }))
+                        })
+                        .collect()
+                }
+
                 /// Refuses a change to a closed or purged session.
                 async fn ensure_open(
                     tx: &mut sqlx::Transaction<'static, <$row as sqlx::Row>::Database>,
@@ -641,70 +711,45 @@ macro_rules! evaluation_store {
                 }
 
                 async fn roster(&self, cap: &CommissionCap) -> Result<Vec<RosterEntry>> {
+                    // `$2` is unused here but bound, to keep one statement shape.
+                    Ok(self
+                        .roster_where("cc.commission_id = $1 AND $2 = $2", cap.commission_id(), 0)
+                        .await?
+                        .into_iter()
+                        .map(|(_, e)| e)
+                        .collect())
+                }
+
+                async fn school_transmission(&self, cap: &SchoolMarksCap, exam_session_id: i64) -> Result<Transmission> {
+                    let sql = format!("SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e WHERE e.id = $1");
+                    let session = sqlx::query(&sql)
+                        .bind(exam_session_id)
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    let session = exam_session_from_row(&session)?;
+                    let entries = self
+                        .roster_where("cm.exam_session_id = $1 AND c.school_id = $2", exam_session_id, cap.school_id())
+                        .await?;
+                    // Only the commissions that examined the school's candidates.
+                    let mut commissions = self.commission_details_where("c.exam_session_id", exam_session_id).await?;
+                    commissions.retain(|d| entries.iter().any(|(c, _)| *c == d.id));
                     let sql = format!(
-                        "{STUDENT_SUMMARY_SELECT} JOIN commission_candidates cc ON cc.student_id = s.user_id \
-                         JOIN commissions cm ON cm.id = cc.commission_id \
-                         LEFT JOIN registrations r ON r.exam_session_id = cm.exam_session_id AND r.student_id = s.user_id \
-                         LEFT JOIN evaluations ev ON ev.commission_id = cc.commission_id AND ev.student_id = s.user_id \
-                         WHERE cc.commission_id = $1 \
-                         ORDER BY cc.slot_start, u.last_name, u.first_name, u.id"
-                    )
-                    .replacen(
-                        "SELECT ",
-                        "SELECT cc.slot_start, cc.slot_end, cc.preparation_start, r.id AS reg_id, r.exam_session_id AS reg_session, \
-                         r.candidate_number AS reg_number, r.last_name AS reg_last, r.first_name AS reg_first, r.track AS reg_track, \
-                         r.route AS reg_route, r.form AS reg_form, ev.id AS ev_id, ev.visa1_at, ev.visa2_at, ",
-                        1,
+                        "SELECT {EVALUATION_COLUMNS} FROM evaluations ev JOIN commissions c ON c.id = ev.commission_id \
+                         JOIN students s ON s.user_id = ev.student_id JOIN classes cl ON cl.id = s.class_id \
+                         WHERE c.exam_session_id = $1 AND cl.school_id = $2 ORDER BY ev.id"
                     );
-                    let rows = sqlx::query(&sql).bind(cap.commission_id()).fetch_all(&self.pool).await?;
-                    rows.iter()
-                        .map(|r| {
-                            let student = StudentSummary {
-                                id: r.try_get("id")?,
-                                first_name: r.try_get("first_name")?,
-                                last_name: r.try_get("last_name")?,
-                                email: r.try_get("email")?,
-                                class_id: r.try_get("class_id")?,
-                                class_name: r.try_get("class_name")?,
-                                track: track_from_sql(r.try_get("track")?)?,
-                                route: crate::sql::route_from_sql(r.try_get("route")?)?,
-                                candidate_number: r.try_get("candidate_number")?,
-                                disabled: r.try_get("disabled")?,
-                            };
-                            let reg_id: Option<i64> = r.try_get("reg_id")?;
-                            let registration = match reg_id {
-                                Some(id) => {
-                                    let route: String = r.try_get("reg_route")?;
-                                    Some(RegistrationRecord {
-                                        id,
-                                        exam_session_id: r.try_get("reg_session")?,
-                                        candidate_number: r.try_get("reg_number")?,
-                                        last_name: r.try_get("reg_last")?,
-                                        first_name: r.try_get("reg_first")?,
-                                        track: track_from_sql(r.try_get("reg_track")?)?,
-                                        route: crate::sql::route_from_sql(&route)?,
-                                        form: form_from_sql(r.try_get("reg_form")?)?,
-                                        student_id: Some(student.id),
-                                    })
-                                }
-                                None => None,
-                            };
-                            let ev: Option<i64> = r.try_get("ev_id")?;
-                            let v1: Option<i64> = r.try_get("visa1_at")?;
-                            let v2: Option<i64> = r.try_get("visa2_at")?;
-                            Ok(RosterEntry {
-                                student,
-                                registration,
-                                slot_start: r.try_get("slot_start")?,
-                                slot_end: r.try_get("slot_end")?,
-                                preparation_start: r.try_get("preparation_start")?,
-                                progress: EvaluationProgress {
-                                    started: ev.is_some(),
-                                    visas: u8::from(v1.is_some()) + u8::from(v2.is_some()),
-                                },
-                            })
-                        })
-                        .collect()
+                    let rows = sqlx::query(&sql)
+                        .bind(exam_session_id)
+                        .bind(cap.school_id())
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(Transmission {
+                        session,
+                        commissions,
+                        entries,
+                        evaluations: rows.iter().map(evaluation_from_row).collect::<Result<_>>()?,
+                    })
                 }
 
                 async fn evaluation(&self, cap: &EvaluationCap) -> Result<Option<EvaluationRecord>> {

@@ -782,3 +782,13 @@ pub struct PurgeCounts {
     pub history: u64,
     pub registrations: u64,
 }
+
+/// A school's part of a session, for the transmission to the jury.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmission {
+    pub session: ExamSessionRecord,
+    pub commissions: Vec<CommissionDetail>,
+    /// (commission id, candidate).
+    pub entries: Vec<(i64, RosterEntry)>,
+    pub evaluations: Vec<EvaluationRecord>,
+}

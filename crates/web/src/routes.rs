@@ -109,6 +109,7 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/schools/{id}/bordereaux", get(jury::bordereaux)),
         (Method::GET, "/schools/{id}/exam-sessions/{session}/bordereau.xlsx", get(jury::bordereau_xlsx)),
         (Method::GET, "/schools/{id}/exam-sessions/{session}/bordereau.pdf", get(jury::bordereau_pdf)),
+        (Method::GET, "/schools/{id}/exam-sessions/{session}/transmission.zip", get(jury::transmission_zip)),
         (Method::GET, "/admin/users", get(admin::users)),
         (Method::POST, "/admin/users", post(admin::create_user)),
         (Method::GET, "/admin/users/{id}", get(admin::user)),

@@ -38,13 +38,25 @@ use time::{Date, OffsetDateTime};
 
 // ---- Access ------------------------------------------------------------------------------
 
-/// Everything about one candidate of one commission that the evaluation pages need.
-pub struct Context {
-    pub cap: EvaluationCap,
+/// One candidate of one commission: what the grid and the fiche are printed from.
+pub struct Subject {
     pub session: ExamSessionRecord,
     pub commission: CommissionDetail,
     pub entry: RosterEntry,
+}
+
+/// Everything the evaluation pages need: the subject, the capability, the dossier's.
+pub struct Context {
+    pub cap: EvaluationCap,
+    pub subject: Subject,
     pub dossier_cap: Option<StudentCap>,
+}
+
+impl std::ops::Deref for Context {
+    type Target = Subject;
+    fn deref(&self) -> &Subject {
+        &self.subject
+    }
 }
 
 /// The capability on the candidate's evaluation by this commission, or the refusal (audited):
@@ -79,9 +91,11 @@ pub async fn evaluation_access(
         .ok_or(AppError::NotFound)?;
     Ok(Context {
         cap,
-        session: state.store.session_of_commission(&commission_cap).await?,
-        commission: detail,
-        entry,
+        subject: Subject {
+            session: state.store.session_of_commission(&commission_cap).await?,
+            commission: detail,
+            entry,
+        },
         dossier_cap: ctx.actor.student(&facts),
     })
 }
@@ -94,7 +108,7 @@ fn day_of(unix: i64) -> Option<Date> {
         .map(|t| t.date())
 }
 
-pub fn track_of(c: &Context) -> Track {
+pub fn track_of(c: &Subject) -> Track {
     c.commission.track.unwrap_or(c.entry.student.track)
 }
 
@@ -110,7 +124,7 @@ fn person(first: &str, last: &str) -> String {
     format!("{first} {last}")
 }
 
-pub fn header(c: &Context, annex: &str) -> EvaluationHeader {
+pub fn header(c: &Subject, annex: &str) -> EvaluationHeader {
     let s = &c.entry.student;
     let (last, first, number) = match &c.entry.registration {
         Some(r) => (
@@ -148,7 +162,7 @@ pub fn header(c: &Context, annex: &str) -> EvaluationHeader {
     }
 }
 
-pub fn visas(c: &Context, e: Option<&EvaluationRecord>) -> Vec<Visa> {
+pub fn visas(c: &Subject, e: Option<&EvaluationRecord>) -> Vec<Visa> {
     c.commission
         .members
         .iter()
@@ -248,7 +262,7 @@ fn environment_text(environment: Option<bool>) -> String {
 }
 
 pub fn grid_sheet(
-    c: &Context,
+    c: &Subject,
     rows: &[GridRowSpec],
     e: Option<&EvaluationRecord>,
     watch: &Watch,
@@ -270,6 +284,44 @@ pub fn grid_sheet(
             .then(|| input.needs_statement.clone()),
         visas: visas(c, e),
     }
+}
+
+/// The fiche d'appréciation as its readers with the mark see it.
+pub fn appraisal_sheet(c: &Subject, record: Option<&EvaluationRecord>) -> AppraisalSheet {
+    AppraisalSheet {
+        header: header(c, &c.session.labels.appraisal_annex),
+        part1: record.map(|r| r.input.part1.clone()).unwrap_or_default(),
+        part2: record.map(|r| r.input.part2.clone()).unwrap_or_default(),
+        appreciation: record
+            .map(|r| r.input.appreciation.clone())
+            .unwrap_or_default(),
+        mark: record.and_then(fiche_mark),
+        visas: visas(c, record),
+    }
+}
+
+/// The coverage the commission watched, from the dossier handed in.
+pub fn watch_of_submission(
+    c: &Subject,
+    submission: Option<portfolio_store::SubmissionRecord>,
+    environment: Option<bool>,
+) -> Watch {
+    let records = submission
+        .as_ref()
+        .map(|s| s.snapshot.records(c.entry.student.id))
+        .unwrap_or_default();
+    let e5 = submission.as_ref().and_then(|s| s.snapshot.e5);
+    let view = DossierView {
+        records,
+        submission,
+        frozen: true,
+    };
+    watch(c.commission.exam, track_of(c), &view, e5, environment)
+}
+
+/// `grille-{number}.pdf`-like names, ASCII.
+pub fn document_name(kind: &str, c: &Subject) -> String {
+    file_name(kind, c)
 }
 
 /// The mark the fiche prints: the jury's once arrested, else the commission's final mark.
@@ -864,7 +916,7 @@ pub async fn sign(
     }
 }
 
-fn file_name(kind: &str, c: &Context) -> String {
+fn file_name(kind: &str, c: &Subject) -> String {
     let number: String = c
         .entry
         .registration
@@ -936,23 +988,7 @@ pub async fn appraisal_pdf(
 ) -> AppResult<Response> {
     let c = evaluation_access(&state, &ctx, &parts, &cid, &sid).await?;
     let record = state.store.evaluation(&c.cap).await?;
-    let sheet = AppraisalSheet {
-        header: header(&c, &c.session.labels.appraisal_annex),
-        part1: record
-            .as_ref()
-            .map(|r| r.input.part1.clone())
-            .unwrap_or_default(),
-        part2: record
-            .as_ref()
-            .map(|r| r.input.part2.clone())
-            .unwrap_or_default(),
-        appreciation: record
-            .as_ref()
-            .map(|r| r.input.appreciation.clone())
-            .unwrap_or_default(),
-        mark: record.as_ref().and_then(fiche_mark),
-        visas: visas(&c, record.as_ref()),
-    };
+    let sheet = appraisal_sheet(&c, record.as_ref());
     let bytes = blocking(move || {
         portfolio_pdf::appraisal_pdf(&sheet)
             .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("fiche d'appréciation")))

@@ -820,6 +820,110 @@ pub async fn bordereau_pdf(
     ))
 }
 
+/// GET `/schools/{id}/exam-sessions/{session}/transmission.zip?bloc=1|2` (head of school
+/// only): what the school sends the jury for one exam — the bordereau (.xlsx and PDF) and each
+/// candidate's grid and fiche d'appréciation (PDF), in one archive.
+pub async fn transmission_zip(
+    State(state): State<AppState>,
+    parts: Parts,
+    Authenticated(ctx): Authenticated,
+    Path((id, sid)): Path<(String, String)>,
+    Query(q): Query<BlocQuery>,
+) -> AppResult<Response> {
+    use super::evaluation::{
+        Subject, appraisal_sheet, document_name, grid_sheet, track_of, watch_of_submission,
+    };
+    let (sheet, n, school, session_id) =
+        match bordereau(&state, &ctx, &parts, &id, &sid, q.bloc.as_deref()).await? {
+            Bordereau::Sheet(s, n, school, session) => (s, n, school, session),
+            Bordereau::BadBloc(res) => return Ok(res),
+        };
+    let exam = if n == 1 {
+        DossierExam::Block1
+    } else {
+        DossierExam::Block2
+    };
+    let cap = school_marks_access(&state, &ctx, &parts, &id).await?;
+    let t = state.store.school_transmission(&cap, session_id).await?;
+    let mut documents = Vec::new();
+    for (commission_id, entry) in t.entries {
+        let Some(commission) = t.commissions.iter().find(|c| c.id == commission_id) else {
+            continue;
+        };
+        if commission.exam != exam {
+            continue;
+        }
+        let record = t
+            .evaluations
+            .iter()
+            .find(|e| e.commission_id == commission_id && e.student_id == entry.student.id)
+            .cloned();
+        // The dossier as handed in, read with the head of school's own access to it.
+        let facts = state.store.student_facts(entry.student.id).await?;
+        let submission = match facts.as_ref().and_then(|f| ctx.actor.student(f)) {
+            Some(scap) => state.store.current_submission(&scap).await?,
+            None => None,
+        };
+        let subject = Subject {
+            session: t.session.clone(),
+            commission: commission.clone(),
+            entry,
+        };
+        let w = watch_of_submission(
+            &subject,
+            submission,
+            record.as_ref().and_then(|r| r.input.environment_conforming),
+        );
+        let rows = grid_rows(exam, track_of(&subject));
+        documents.push((
+            document_name("grille", &subject),
+            grid_sheet(&subject, &rows, record.as_ref(), &w),
+            document_name("fiche", &subject),
+            appraisal_sheet(&subject, record.as_ref()),
+        ));
+    }
+    let bytes = blocking(move || {
+        use std::io::Write;
+        let err = |e: &dyn std::fmt::Display| {
+            AppError::Internal(anyhow::anyhow!(
+                "écriture de l’archive de transmission : {e}"
+            ))
+        };
+        let pdf_err = |e: portfolio_pdf::PdfError| {
+            AppError::Internal(anyhow::Error::new(e).context("documents de la transmission"))
+        };
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let xlsx = portfolio_documents::mark_sheet::mark_sheet_xlsx(&sheet).map_err(|e| {
+            AppError::Internal(anyhow::Error::new(e).context("génération du bordereau .xlsx"))
+        })?;
+        let pdf = portfolio_pdf::mark_sheet_pdf(&sheet).map_err(pdf_err)?;
+        for (name, data) in [("bordereau.xlsx", xlsx), ("bordereau.pdf", pdf)] {
+            zip.start_file(name, options).map_err(|e| err(&e))?;
+            zip.write_all(&data).map_err(|e| err(&e))?;
+        }
+        for (grid_name, grid, fiche_name, fiche) in &documents {
+            let grid = portfolio_pdf::grid_pdf(grid).map_err(pdf_err)?;
+            let fiche = portfolio_pdf::appraisal_pdf(fiche).map_err(pdf_err)?;
+            for (name, data) in [
+                (format!("grilles/{grid_name}"), grid),
+                (format!("fiches/{fiche_name}"), fiche),
+            ] {
+                zip.start_file(name, options).map_err(|e| err(&e))?;
+                zip.write_all(&data).map_err(|e| err(&e))?;
+            }
+        }
+        Ok(zip.finish().map_err(|e| err(&e))?.into_inner())
+    })
+    .await?;
+    Ok(attachment(
+        bytes,
+        "application/zip",
+        &format!("transmission-bloc{n}-session{session_id}-etablissement{school}.zip"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -941,3 +941,50 @@ async fn bordereaux_are_for_the_head_of_the_school_only_and_a_bad_bloc_is_a_fren
     assert_eq!(page.status, 200);
     assert!(!page.body.contains("bordereaux-link"));
 }
+
+#[tokio::test]
+async fn the_transmission_holds_the_bordereau_and_every_grid_and_fiche_of_the_school() {
+    use std::io::Read;
+    let server = TestServer::start().await;
+    let jury = seed(&server).await;
+    let school = server.world.school_a;
+    let path = format!(
+        "/schools/{school}/exam-sessions/{}/transmission.zip?bloc=1",
+        jury.session
+    );
+    let head = server.login("head_own").await;
+    let (status, _, bytes) = download(&server, &head, &path).await;
+    assert_eq!(status, 200);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+    assert!(names.contains(&"bordereau.xlsx".to_string()), "{names:?}");
+    assert!(names.contains(&"bordereau.pdf".to_string()), "{names:?}");
+    let expected = jury.numbers(&["A", "C"]);
+    let grids: Vec<&String> = names.iter().filter(|n| n.starts_with("grilles/")).collect();
+    let fiches: Vec<&String> = names.iter().filter(|n| n.starts_with("fiches/")).collect();
+    assert_eq!(grids.len(), expected.len(), "{names:?}");
+    assert_eq!(fiches.len(), expected.len(), "{names:?}");
+    // Each grid is the candidate's, read back.
+    let mut found = BTreeSet::new();
+    for name in grids.iter().map(|n| (*n).clone()).collect::<Vec<_>>() {
+        let mut bytes = Vec::new();
+        archive
+            .by_name(&name)
+            .expect("entry")
+            .read_to_end(&mut bytes)
+            .expect("read");
+        let text = pdf_extract::extract_text_from_mem(&bytes).expect("text");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("Grille d'aide à l'évaluation"), "{flat}");
+        for n in &expected {
+            if flat.contains(n.as_str()) {
+                found.insert(n.clone());
+            }
+        }
+    }
+    assert_eq!(found, expected);
+    // The head of another school gets nothing.
+    let other = server.login("head_other").await;
+    let (status, _, _) = download(&server, &other, &path).await;
+    assert_eq!(status, 403);
+}
