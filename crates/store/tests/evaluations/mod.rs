@@ -512,7 +512,22 @@ async fn a_grid_is_locked_by_two_visas_amended_by_the_jury_and_its_mark_arrested
                 .len(),
             2
         );
+        let t = store
+            .school_transmission(&school_marks, w.session)
+            .await
+            .unwrap();
+        assert_eq!(t.session.id, w.session);
+        assert_eq!(t.entries.len(), 2);
+        assert!(t.entries.iter().all(|(c, _)| *c == w.commission));
+        assert_eq!(t.commissions.len(), 1);
+        assert_eq!(t.commissions[0].members.len(), 2);
+        assert_eq!(t.evaluations.len(), 2);
         let other = Actor::new(-6, vec![grant(Role::HeadOfSchool, Some(w.school + 1000))]);
+        let t = store
+            .school_transmission(&other.school_marks(w.school + 1000).unwrap(), w.session)
+            .await
+            .unwrap();
+        assert!(t.entries.is_empty() && t.commissions.is_empty() && t.evaluations.is_empty());
         assert!(
             store
                 .school_evaluations(&other.school_marks(w.school + 1000).unwrap(), w.session)
