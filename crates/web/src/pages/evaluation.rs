@@ -439,14 +439,8 @@ async fn page(
     let exam = c.commission.exam;
     let rows = grid_rows(exam, track);
     let record = state.store.evaluation(&c.cap).await?;
-    let view = match &c.dossier_cap {
-        Some(cap) => Some(load_dossier(state, cap).await?),
-        None => None,
-    };
-    let e5 = view
-        .as_ref()
-        .and_then(|v| v.submission.as_ref())
-        .and_then(|s| s.snapshot.e5);
+    let view = dossier_of(state, c).await?;
+    let e5 = view.submission.as_ref().and_then(|s| s.snapshot.e5);
     let (input, mark_text) = match typed {
         Some(t) => (t.input, t.mark),
         None => {
@@ -455,18 +449,7 @@ async fn page(
             (input, mark)
         }
     };
-    let empty = DossierView {
-        records: Vec::new(),
-        submission: None,
-        frozen: true,
-    };
-    let w = watch(
-        exam,
-        track,
-        view.as_ref().unwrap_or(&empty),
-        e5,
-        input.environment_conforming,
-    );
+    let w = watch(exam, track, &view, e5, input.environment_conforming);
     let mut appreciation = input.appreciation.clone();
     if appreciation.trim().is_empty() && !w.defects.is_empty() {
         appreciation = prefill(&w.defects);
@@ -496,7 +479,7 @@ async fn page(
     let locked = record.as_ref().is_some_and(|r| r.visas().locked());
     let labels = &c.session.labels;
     let choices = match (exam, &view, e5) {
-        (DossierExam::Block2, Some(v), Some((a, b))) => v
+        (DossierExam::Block2, v, Some((a, b))) => v
             .records
             .iter()
             .filter(|r| r.id == a || r.id == b)
@@ -544,8 +527,8 @@ async fn page(
         is_block2: exam == DossierExam::Block2,
         dossier_link: c.dossier_cap.is_some(),
         handed_in: view
+            .submission
             .as_ref()
-            .and_then(|v| v.submission.as_ref())
             .map(|s| format_datetime(s.submitted_at)),
         coverage_text: w.coverage_text.clone(),
         coverage_missing: w.coverage.as_ref().is_some_and(|c| !c.is_complete()),
@@ -741,10 +724,7 @@ fn read_form(
 }
 
 async fn e5_choices(state: &AppState, c: &Context) -> AppResult<Vec<(i64, String)>> {
-    let Some(cap) = &c.dossier_cap else {
-        return Ok(Vec::new());
-    };
-    let view = load_dossier(state, cap).await?;
+    let view = dossier_of(state, c).await?;
     let Some((a, b)) = view.submission.as_ref().and_then(|s| s.snapshot.e5) else {
         return Ok(Vec::new());
     };
@@ -875,24 +855,8 @@ pub async fn sign(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
-    let track = track_of(&c);
-    let rows = grid_rows(c.commission.exam, track);
-    let view = match &c.dossier_cap {
-        Some(cap) => load_dossier(&state, cap).await?,
-        None => DossierView {
-            records: Vec::new(),
-            submission: None,
-            frozen: true,
-        },
-    };
-    let e5 = view.submission.as_ref().and_then(|s| s.snapshot.e5);
-    let w = watch(
-        c.commission.exam,
-        track,
-        &view,
-        e5,
-        record.input.environment_conforming,
-    );
+    let rows = grid_rows(c.commission.exam, track_of(&c));
+    let w = dossier_watch(&state, &c, record.input.environment_conforming).await?;
     let blockers = sign_blockers(&rows, &record, &w, c.commission.exam);
     if !blockers.is_empty() {
         let p = page(&state, &ctx, &c, None, None, blockers, None).await?;
@@ -929,19 +893,25 @@ fn file_name(kind: &str, c: &Subject) -> String {
     format!("{kind}-{number}.pdf")
 }
 
-async fn dossier_watch(
-    state: &AppState,
-    c: &Context,
-    environment: Option<bool>,
-) -> AppResult<Watch> {
-    let view = match &c.dossier_cap {
+/// The dossier as the reader of the grid sees it (the commission: the version handed in); empty
+/// when the reader has no access to the dossier itself.
+async fn dossier_of(state: &AppState, c: &Context) -> AppResult<DossierView> {
+    Ok(match &c.dossier_cap {
         Some(cap) => load_dossier(state, cap).await?,
         None => DossierView {
             records: Vec::new(),
             submission: None,
             frozen: true,
         },
-    };
+    })
+}
+
+async fn dossier_watch(
+    state: &AppState,
+    c: &Context,
+    environment: Option<bool>,
+) -> AppResult<Watch> {
+    let view = dossier_of(state, c).await?;
     let e5 = view.submission.as_ref().and_then(|s| s.snapshot.e5);
     Ok(watch(
         c.commission.exam,
