@@ -2,6 +2,7 @@
 
 mod admin;
 mod demo;
+mod generate;
 mod options;
 mod purge;
 
@@ -64,6 +65,7 @@ async fn run(cli: Cli) -> Result<()> {
             options::serve(store, blobs, &serve, None).await
         }
         Command::Demo(demo) => demo::run(&cli.global, &demo).await,
+        Command::Generate(args) => generate::run(&cli.global, &args).await,
         Command::Framework {
             command: FrameworkCommand::Show { track, framework },
         } => {

@@ -128,6 +128,27 @@ L’heure enregistrée dans le journal d’audit reste l’heure réelle."
         #[arg(long)]
         dry_run: bool,
     },
+    /// Fills an empty database with a national data set for benchmarks: académies, schools of
+    /// 20 to 70 candidates, dossiers, internships, hand-ins, commissions and grids. The same
+    /// seed gives the same names and counts.
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Number of candidates (second-year students).
+    #[arg(long)]
+    pub candidates: usize,
+    /// Seed of the draws: the same seed gives the same data set.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Database to fill, sqlite://PATH or postgres://USER@HOST/DB (default: the configured one,
+    /// as for the other commands). It must be empty.
+    #[arg(long)]
+    pub database: Option<String>,
+    /// Schools (then académies) written at the same time.
+    #[arg(long, default_value_t = 4)]
+    pub jobs: usize,
 }
 
 #[derive(Args, Clone)]
