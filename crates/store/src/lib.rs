@@ -433,6 +433,8 @@ pub trait EvaluationStore: Send + Sync {
         commission_id: i64,
         student_id: i64,
     ) -> Result<()>;
+    /// (commission, candidate) of every assignment of the session, in one query.
+    async fn session_assignments(&self, cap: &ExamSessionCap) -> Result<Vec<(i64, i64)>>;
     async fn set_slots(
         &self,
         cap: &ExamSessionCap,

@@ -681,6 +681,20 @@ macro_rules! evaluation_store {
                     Ok(())
                 }
 
+                async fn session_assignments(&self, cap: &ExamSessionCap) -> Result<Vec<(i64, i64)>> {
+                    let rows = sqlx::query(
+                        "SELECT cc.commission_id, cc.student_id FROM commission_candidates cc \
+                         JOIN commissions c ON c.id = cc.commission_id WHERE c.exam_session_id = $1 \
+                         ORDER BY cc.commission_id, cc.student_id",
+                    )
+                    .bind(cap.exam_session_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("commission_id")?, r.try_get("student_id")?)))
+                        .collect()
+                }
+
                 async fn set_slots(&self, cap: &ExamSessionCap, commission_id: i64, slots: &[SlotInput]) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     Self::ensure_open(&mut tx, cap.exam_session_id()).await?;

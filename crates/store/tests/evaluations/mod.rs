@@ -289,6 +289,14 @@ async fn commissions_keep_their_members_grants_and_slots() {
             )
             .await
             .unwrap();
+        let mut assigned = store.session_assignments(&cap).await.unwrap();
+        assigned.sort();
+        let mut expected = vec![
+            (w.commission, w.candidates[0]),
+            (w.commission, w.candidates[1]),
+        ];
+        expected.sort();
+        assert_eq!(assigned, expected);
         let roster = store.roster(&ccap).await.unwrap();
         assert_eq!(
             roster.iter().map(|r| r.student.id).collect::<Vec<_>>(),

@@ -204,23 +204,15 @@ async fn session_page(
     let details = state.store.session_commission_details(cap).await?;
     let counts = state.store.commissions_of_session(cap).await?;
     // Who is already assigned, per exam: a candidate sits each exam before one commission.
-    let mut assigned: std::collections::HashSet<(i64, DossierExam)> = Default::default();
-    for d in &details {
-        if let Some(c) = ctx
-            .actor
-            .commission(&portfolio_domain::access::CommissionFacts {
-                commission_id: d.id,
-                exam_session_id: d.exam_session_id,
-            })
-        {
-            for s in state.store.commission_candidates(&c).await? {
-                assigned.insert((s.id, d.exam));
-            }
-        } else {
-            // An administrator reads the session but not the commissions' candidates: the
-            // assignment list is then built from the registrations alone.
-        }
-    }
+    let exam_of: std::collections::HashMap<i64, DossierExam> =
+        details.iter().map(|d| (d.id, d.exam)).collect();
+    let assigned: std::collections::HashSet<(i64, DossierExam)> = state
+        .store
+        .session_assignments(cap)
+        .await?
+        .into_iter()
+        .filter_map(|(c, s)| exam_of.get(&c).map(|e| (s, *e)))
+        .collect();
     let commissions = details
         .iter()
         .map(|d| CommissionLine {
