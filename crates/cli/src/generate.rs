@@ -164,10 +164,12 @@ pub async fn run(global: &Global, args: &GenerateArgs) -> Result<()> {
         "nombre de candidats invalide ({}) : entre 1 et {MAX_CANDIDATES}",
         args.candidates
     );
-    anyhow::ensure!(
-        (1..=64).contains(&args.jobs),
-        "--jobs doit être compris entre 1 et 64"
-    );
+    if let Some(jobs) = args.jobs {
+        anyhow::ensure!(
+            (1..=64).contains(&jobs),
+            "--jobs doit être compris entre 1 et 64"
+        );
+    }
     portfolio_domain::password::check(BENCH_PASSWORD, &[])
         .map_err(|e| anyhow::anyhow!("mot de passe des comptes générés refusé : {e}"))?;
     let url = match &args.database {
@@ -190,7 +192,12 @@ pub async fn run(global: &Global, args: &GenerateArgs) -> Result<()> {
         plan,
         stats: Stats::default(),
     });
-    let result = fill(&ctx, args.jobs).await;
+    // SQLite writes one transaction at a time: more tasks only wait in the queue. PostgreSQL
+    // overlaps them (its pool has 16 connections).
+    let jobs = args
+        .jobs
+        .unwrap_or(if ctx.writer.is_some() { 2 } else { 8 });
+    let result = fill(&ctx, jobs).await;
     store.close().await;
     let (accounts, phases) = result.context(
         "génération interrompue : la base est incomplète ; supprimez-la (ou videz-la) avant de relancer",

@@ -146,9 +146,10 @@ pub struct GenerateArgs {
     /// as for the other commands). It must be empty.
     #[arg(long)]
     pub database: Option<String>,
-    /// Schools (then académies) written at the same time.
-    #[arg(long, default_value_t = 4)]
-    pub jobs: usize,
+    /// Schools (then académies) written at the same time (default: 2 with SQLite, whose
+    /// writes take turns; 8 with PostgreSQL).
+    #[arg(long)]
+    pub jobs: Option<usize>,
 }
 
 #[derive(Args, Clone)]

@@ -426,7 +426,7 @@ fn generate_fills_postgresql_through_the_same_store() {
         tmp.str(),
         "generate",
         "--candidates",
-        "45",
+        "25",
         "--seed",
         "3",
         "--database",
@@ -444,7 +444,7 @@ fn generate_fills_postgresql_through_the_same_store() {
         let _ = portfolio_store::postgres::PgStore::drop_schema(&base, &schema).await;
         n
     });
-    assert_eq!(printed.counts["candidats"], 45);
+    assert_eq!(printed.counts["candidats"], 25);
     for (label, n) in &stored {
         assert_eq!(printed.counts.get(label), Some(n), "« {label} »");
     }
