@@ -401,7 +401,7 @@ fn generate_checks_its_arguments() {
 }
 
 /// PostgreSQL (127.0.0.1:5432, or PORTFOLIO_TEST_POSTGRES_URL), in a schema of its own named in
-/// the URL's `options`; skipped when no server answers.
+/// the URL's `options`. Fails, never skips, when PostgreSQL does not answer (as the store suite).
 #[test]
 fn generate_fills_postgresql_through_the_same_store() {
     let base = std::env::var("PORTFOLIO_TEST_POSTGRES_URL")
@@ -415,8 +415,9 @@ fn generate_fills_postgresql_through_the_same_store() {
             })
     });
     if let Err(e) = ready {
-        eprintln!("PostgreSQL unreachable ({e}): test skipped");
-        return;
+        panic!(
+            "PostgreSQL unreachable ({e}): start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set PORTFOLIO_TEST_POSTGRES_URL"
+        );
     }
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
