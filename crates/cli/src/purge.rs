@@ -234,6 +234,7 @@ mod tests {
             deliberated_at: None,
             closed_at: None,
             purged_at: None,
+            evaluations_version: 0,
         }
     }
 

@@ -1451,18 +1451,30 @@ const EASTER_HOLIDAYS: [(i64, &str); 3] = [
 /// The name of the French public holiday on `date`, if it is one (metropolitan France, without
 /// the local holidays of Alsace-Moselle and of the overseas départements).
 pub fn public_holiday(date: Date) -> Option<&'static str> {
-    if let Some(&(_, _, name)) = FIXED_HOLIDAYS
-        .iter()
-        .find(|(m, d, _)| *m == date.month() && *d == date.day())
-    {
-        return Some(name);
+    // Asked for every day of every internship of a class: the holidays of the year are worked
+    // out once per thread and year, then found by day of the year.
+    thread_local! {
+        static YEAR: std::cell::RefCell<(i32, Vec<(u16, &'static str)>)> =
+            const { std::cell::RefCell::new((i32::MIN, Vec::new())) };
     }
-    let easter = easter_sunday(date.year())?;
-    let after = i64::from(date.to_julian_day() - easter.to_julian_day());
-    EASTER_HOLIDAYS
-        .iter()
-        .find(|(offset, _)| *offset == after)
-        .map(|&(_, name)| name)
+    YEAR.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != date.year() {
+            *cache = (
+                date.year(),
+                public_holidays(date.year())
+                    .into_iter()
+                    .map(|(d, name)| (d.ordinal(), name))
+                    .collect(),
+            );
+        }
+        let day = date.ordinal();
+        cache
+            .1
+            .iter()
+            .find(|(d, _)| *d == day)
+            .map(|&(_, name)| name)
+    })
 }
 
 /// The eleven public holidays of `year`, in date order.

@@ -25,6 +25,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub mod blobs;
+mod cache;
+mod lite;
 pub mod postgres;
 mod sql;
 mod sql_dossier;
@@ -53,9 +55,15 @@ pub enum StoreError {
     Blob(String),
     #[error("erreur de la base de données : {0}")]
     Database(#[from] sqlx::Error),
+    #[error("erreur de la base de données : {0}")]
+    Sqlite(#[from] lite::Error),
     #[error("migration de la base de données impossible : {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
+
+/// Handed-in dossiers kept parsed in memory (about 20 KB each): the candidates a commission
+/// or a jury reads in a day.
+pub(crate) const SNAPSHOTS_KEPT: usize = 512;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -115,6 +123,9 @@ pub trait ExamStore: Send + Sync {
 pub trait SessionStore: Send + Sync {
     async fn create_session(&self, session: &NewSession) -> Result<()>;
     async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>>;
+    /// The session of an enabled user, with the user and their grants: one query, for every
+    /// request that carries a session cookie.
+    async fn session_actor(&self, id_hash: &str) -> Result<Option<SessionActor>>;
     async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()>;
     async fn delete_session(&self, id_hash: &str) -> Result<()>;
     /// Removes sessions idle since before `idle_before` or created before `created_before`.
@@ -473,6 +484,12 @@ pub trait EvaluationStore: Send + Sync {
     async fn evaluations_of(&self, cap: &MarkReadCap) -> Result<Vec<EvaluationRecord>>;
     /// Every evaluation of the session, for harmonisation and the jury's marks (two queries).
     async fn session_evaluations(&self, cap: &SessionMarksCap) -> Result<Vec<SessionEvaluation>>;
+    /// The evaluations of one commission of the session, in the same order.
+    async fn commission_evaluations(
+        &self,
+        cap: &SessionMarksCap,
+        commission_id: i64,
+    ) -> Result<Vec<SessionEvaluation>>;
     /// The jury's mark (whole points), refused before both visas; the commission's proposal
     /// stays in the evaluation and the change is kept in the history.
     async fn arrest_mark(

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 pub struct PgStore {
     pool: PgPool,
+    snapshots: crate::cache::Immutable<crate::DossierSnapshot>,
 }
 
 impl PgStore {
@@ -43,7 +44,10 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            snapshots: crate::cache::Immutable::new(crate::SNAPSHOTS_KEPT),
+        })
     }
 
     /// Drops a schema made by [`PgStore::connect`] for a test run.
@@ -64,7 +68,16 @@ impl PgStore {
     }
 }
 
-sql_store!(PgStore, sqlx::postgres::PgRow, "BEGIN");
+/// The names the shared SQL of `sql*.rs` calls, here sqlx's own (`lite.rs` gives SQLite's).
+mod db {
+    pub use sqlx::{Row, query, query_scalar};
+    pub type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
+    pub async fn begin_write(pool: &sqlx::PgPool) -> Result<Tx, sqlx::Error> {
+        pool.begin().await
+    }
+}
+
+sql_store!(PgStore, sqlx::postgres::PgRow);
 dossier_store!(PgStore, sqlx::postgres::PgRow);
 internship_store!(PgStore, sqlx::postgres::PgRow);
 evaluation_store!(PgStore, sqlx::postgres::PgRow);

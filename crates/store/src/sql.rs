@@ -10,23 +10,51 @@ use portfolio_domain::role::{Grant, Role};
 use portfolio_domain::route::Route;
 use portfolio_framework::Track;
 
-/// Maps a database error to a [`StoreError`], naming in French what was duplicated or missing.
-pub(crate) fn db_err(what: &str) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
-    move |e| {
-        if let Some(db) = e.as_database_error() {
-            if db.is_unique_violation() {
-                return StoreError::Conflict(format!("{what} existe déjà"));
-            }
-            if db.is_foreign_key_violation() {
-                return StoreError::Invalid(format!(
-                    "{what} fait référence à un élément inexistant"
-                ));
-            }
-            if db.is_check_violation() {
-                return StoreError::Invalid(format!("{what} contient une valeur non autorisée"));
-            }
+/// The constraint a failed write broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Violation {
+    Unique,
+    ForeignKey,
+    Check,
+}
+
+/// An error of either backend's driver, as the store reports it.
+pub(crate) trait DbFailure: Into<StoreError> {
+    fn violation(&self) -> Option<Violation>;
+}
+
+impl DbFailure for sqlx::Error {
+    fn violation(&self) -> Option<Violation> {
+        let db = self.as_database_error()?;
+        if db.is_unique_violation() {
+            Some(Violation::Unique)
+        } else if db.is_foreign_key_violation() {
+            Some(Violation::ForeignKey)
+        } else if db.is_check_violation() {
+            Some(Violation::Check)
+        } else {
+            None
         }
-        StoreError::Database(e)
+    }
+}
+
+impl DbFailure for crate::lite::Error {
+    fn violation(&self) -> Option<Violation> {
+        crate::lite::Error::violation(self)
+    }
+}
+
+/// Maps a database error to a [`StoreError`], naming in French what was duplicated or missing.
+pub(crate) fn db_err<E: DbFailure>(what: &str) -> impl FnOnce(E) -> StoreError + '_ {
+    move |e| match e.violation() {
+        Some(Violation::Unique) => StoreError::Conflict(format!("{what} existe déjà")),
+        Some(Violation::ForeignKey) => {
+            StoreError::Invalid(format!("{what} fait référence à un élément inexistant"))
+        }
+        Some(Violation::Check) => {
+            StoreError::Invalid(format!("{what} contient une valeur non autorisée"))
+        }
+        None => e.into(),
     }
 }
 
@@ -79,10 +107,10 @@ pub(crate) const CLASS_SELECT: &str = "SELECT c.id, c.school_id, sc.name AS scho
 /// The columns of an exam session, as `exam_session_from_row` reads them (table alias `e`).
 pub(crate) const EXAM_SESSION_COLUMNS: &str = "e.id, e.year, e.academy, e.label, e.dossier_due_date, \
      e.block1_exam, e.block2_exam, e.conformity_annex, e.grid_annex, e.appraisal_annex, e.ccf_end_date, \
-     e.training_end_date, e.deliberated_at, e.closed_at, e.purged_at";
+     e.training_end_date, e.deliberated_at, e.closed_at, e.purged_at, e.evaluations_version";
 
 macro_rules! sql_store {
-    ($store:ty, $row:ty, $begin_write:expr) => {
+    ($store:ty, $row:ty) => {
         use $crate::sql::{
             db_err, grant_from_sql, placeholders, route_from_sql, track_from_sql, track_to_sql,
             CLASS_SELECT, EXAM_SESSION_COLUMNS, STUDENT_SUMMARY_SELECT,
@@ -94,7 +122,7 @@ macro_rules! sql_store {
             StudentCap, StudentFacts,
         };
         use portfolio_domain::role::{Grant, Role};
-        use sqlx::Row;
+        use db::Row;
 
         fn user_from_row(r: &$row) -> Result<UserRecord> {
             Ok(UserRecord {
@@ -183,12 +211,13 @@ macro_rules! sql_store {
                 deliberated_at: r.try_get("deliberated_at")?,
                 closed_at: r.try_get("closed_at")?,
                 purged_at: r.try_get("purged_at")?,
+                evaluations_version: r.try_get("evaluations_version")?,
             })
         }
 
         impl $store {
-            async fn begin_write(&self) -> Result<sqlx::Transaction<'static, <$row as Row>::Database>> {
-                Ok(self.pool.begin_with($begin_write).await?)
+            async fn begin_write(&self) -> Result<db::Tx> {
+                Ok(db::begin_write(&self.pool).await?)
             }
 
             /// Commissions matching `filter = $1`, with their members: two queries, whatever
@@ -199,13 +228,13 @@ macro_rules! sql_store {
                      (SELECT COUNT(*) FROM commission_candidates cc WHERE cc.commission_id = c.id) AS candidate_count \
                      FROM commissions c WHERE {filter} = $1 ORDER BY c.name, c.id"
                 );
-                let rows = sqlx::query(&sql).bind(id).fetch_all(&self.pool).await?;
+                let rows = db::query(&sql).bind(id).fetch_all(&self.pool).await?;
                 let members_sql = format!(
                     "SELECT g.scope_id AS commission_id, u.id, u.email, u.first_name, u.last_name, u.disabled \
                      FROM grants g JOIN users u ON u.id = g.user_id JOIN commissions c ON c.id = g.scope_id \
                      WHERE g.role = 'commission_member' AND {filter} = $1 ORDER BY u.last_name, u.first_name, u.id"
                 );
-                let member_rows = sqlx::query(&members_sql).bind(id).fetch_all(&self.pool).await?;
+                let member_rows = db::query(&members_sql).bind(id).fetch_all(&self.pool).await?;
                 let mut members: std::collections::HashMap<i64, Vec<UserSummary>> = std::collections::HashMap::new();
                 for r in &member_rows {
                     members
@@ -232,7 +261,7 @@ macro_rules! sql_store {
         impl UserStore for $store {
             async fn create_user(&self, user: &NewUser) -> Result<i64> {
                 let mut tx = self.begin_write().await?;
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = db::query_scalar(
                     "INSERT INTO users (email, first_name, last_name, password_hash, created_at, password_changed_at) \
                      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 )
@@ -250,7 +279,7 @@ macro_rules! sql_store {
             }
 
             async fn user(&self, id: i64) -> Result<Option<UserRecord>> {
-                let row = sqlx::query(
+                let row = db::query(
                     "SELECT id, email, first_name, last_name, password_hash, disabled, created_at FROM users WHERE id = $1",
                 )
                 .bind(id)
@@ -260,7 +289,7 @@ macro_rules! sql_store {
             }
 
             async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>> {
-                let row = sqlx::query(
+                let row = db::query(
                     "SELECT id, email, first_name, last_name, password_hash, disabled, created_at FROM users WHERE email = $1",
                 )
                 .bind(email)
@@ -277,7 +306,7 @@ macro_rules! sql_store {
                     "%{}%",
                     query.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
                 );
-                let rows = sqlx::query(
+                let rows = db::query(
                     "SELECT id, email, first_name, last_name, disabled FROM users \
                      WHERE LOWER(email) LIKE LOWER($1) ESCAPE '\\' \
                      OR LOWER(first_name || ' ' || last_name) LIKE LOWER($1) ESCAPE '\\' \
@@ -293,7 +322,7 @@ macro_rules! sql_store {
 
             async fn set_password_hash(&self, user_id: i64, hash: &str, now: i64) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+                let done = db::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
                     .bind(hash)
                     .bind(now)
                     .bind(user_id)
@@ -302,7 +331,7 @@ macro_rules! sql_store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                db::query("DELETE FROM sessions WHERE user_id = $1")
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
@@ -312,7 +341,7 @@ macro_rules! sql_store {
 
             async fn set_disabled(&self, user_id: i64, disabled: bool) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                let done = db::query("UPDATE users SET disabled = $1 WHERE id = $2")
                     .bind(disabled)
                     .bind(user_id)
                     .execute(&mut *tx)
@@ -321,7 +350,7 @@ macro_rules! sql_store {
                     return Err(StoreError::NotFound);
                 }
                 if disabled {
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    db::query("DELETE FROM sessions WHERE user_id = $1")
                         .bind(user_id)
                         .execute(&mut *tx)
                         .await?;
@@ -348,12 +377,12 @@ macro_rules! sql_store {
                 };
                 if let (Some((table, column, what)), Some(scope)) = (scope_table, grant.scope_id) {
                     let sql = format!("SELECT COUNT(*) FROM {table} WHERE {column} = $1");
-                    let n: i64 = sqlx::query_scalar(&sql).bind(scope).fetch_one(&mut *tx).await?;
+                    let n: i64 = db::query_scalar(&sql).bind(scope).fetch_one(&mut *tx).await?;
                     if n == 0 {
                         return Err(StoreError::Invalid(format!("{what} n° {scope} n’existe pas")));
                     }
                 }
-                sqlx::query(
+                db::query(
                     "INSERT INTO grants (user_id, role, scope_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                 )
                 .bind(user_id)
@@ -369,7 +398,7 @@ macro_rules! sql_store {
 
             async fn remove_grant(&self, user_id: i64, grant: Grant) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query(
+                db::query(
                     "DELETE FROM grants WHERE user_id = $1 AND role = $2 AND COALESCE(scope_id, 0) = COALESCE($3, 0)",
                 )
                 .bind(user_id)
@@ -382,7 +411,7 @@ macro_rules! sql_store {
             }
 
             async fn grants_of(&self, user_id: i64) -> Result<Vec<Grant>> {
-                let rows = sqlx::query(
+                let rows = db::query(
                     "SELECT 'student' AS role, class_id AS scope_id FROM students WHERE user_id = $1 \
                      UNION ALL SELECT role, scope_id FROM grants WHERE user_id = $1",
                 )
@@ -399,7 +428,7 @@ macro_rules! sql_store {
 
             async fn enroll_student(&self, user_id: i64, enrolment: &Enrolment) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query(
+                db::query(
                     "INSERT INTO students (user_id, class_id, route, candidate_number) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (user_id) DO UPDATE SET class_id = excluded.class_id, route = excluded.route, \
                      candidate_number = excluded.candidate_number",
@@ -420,7 +449,7 @@ macro_rules! sql_store {
         impl SchoolStore for $store {
             async fn create_school(&self, school: &NewSchool, now: i64) -> Result<i64> {
                 let mut tx = self.begin_write().await?;
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = db::query_scalar(
                     "INSERT INTO schools (name, city, uai, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 )
                 .bind(&school.name)
@@ -435,14 +464,14 @@ macro_rules! sql_store {
             }
 
             async fn schools(&self) -> Result<Vec<SchoolRecord>> {
-                let rows = sqlx::query("SELECT id, name, city, uai FROM schools ORDER BY name, id")
+                let rows = db::query("SELECT id, name, city, uai FROM schools ORDER BY name, id")
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(school_from_row).collect()
             }
 
             async fn school(&self, cap: &SchoolCap) -> Result<SchoolRecord> {
-                let row = sqlx::query("SELECT id, name, city, uai FROM schools WHERE id = $1")
+                let row = db::query("SELECT id, name, city, uai FROM schools WHERE id = $1")
                     .bind(cap.school_id())
                     .fetch_optional(&self.pool)
                     .await?
@@ -452,7 +481,7 @@ macro_rules! sql_store {
 
             async fn create_class(&self, class: &NewClass, now: i64) -> Result<i64> {
                 let mut tx = self.begin_write().await?;
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = db::query_scalar(
                     "INSERT INTO classes (school_id, name, track, year_of_training, session_year, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 )
@@ -471,13 +500,13 @@ macro_rules! sql_store {
 
             async fn classes_of_school(&self, cap: &SchoolCap) -> Result<Vec<ClassRecord>> {
                 let sql = format!("{CLASS_SELECT} WHERE c.school_id = $1 ORDER BY c.session_year DESC, c.name, c.id");
-                let rows = sqlx::query(&sql).bind(cap.school_id()).fetch_all(&self.pool).await?;
+                let rows = db::query(&sql).bind(cap.school_id()).fetch_all(&self.pool).await?;
                 rows.iter().map(class_from_row).collect()
             }
 
             async fn all_classes(&self) -> Result<Vec<ClassRecord>> {
                 let sql = format!("{CLASS_SELECT} ORDER BY sc.name, c.session_year DESC, c.name, c.id");
-                let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+                let rows = db::query(&sql).fetch_all(&self.pool).await?;
                 rows.iter().map(class_from_row).collect()
             }
 
@@ -489,7 +518,7 @@ macro_rules! sql_store {
                     "{CLASS_SELECT} WHERE c.id IN ({}) ORDER BY c.session_year DESC, c.name, c.id",
                     placeholders(1, ids.len())
                 );
-                let mut q = sqlx::query(&sql);
+                let mut q = db::query(&sql);
                 for id in ids {
                     q = q.bind(*id);
                 }
@@ -498,7 +527,7 @@ macro_rules! sql_store {
             }
 
             async fn class_facts(&self, class_id: i64) -> Result<Option<ClassFacts>> {
-                let row = sqlx::query("SELECT id, school_id FROM classes WHERE id = $1")
+                let row = db::query("SELECT id, school_id FROM classes WHERE id = $1")
                     .bind(class_id)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -513,7 +542,7 @@ macro_rules! sql_store {
 
             async fn class(&self, cap: &ClassCap) -> Result<ClassRecord> {
                 let sql = format!("{CLASS_SELECT} WHERE c.id = $1");
-                let row = sqlx::query(&sql)
+                let row = db::query(&sql)
                     .bind(cap.class_id())
                     .fetch_optional(&self.pool)
                     .await?
@@ -523,12 +552,12 @@ macro_rules! sql_store {
 
             async fn class_roster(&self, cap: &ClassCap) -> Result<Vec<StudentSummary>> {
                 let sql = format!("{STUDENT_SUMMARY_SELECT} WHERE s.class_id = $1 ORDER BY u.last_name, u.first_name, u.id");
-                let rows = sqlx::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
+                let rows = db::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
                 rows.iter().map(student_from_row).collect()
             }
 
             async fn class_teachers(&self, cap: &ClassCap) -> Result<Vec<UserSummary>> {
-                let rows = sqlx::query(
+                let rows = db::query(
                     "SELECT u.id, u.email, u.first_name, u.last_name, u.disabled FROM grants g \
                      JOIN users u ON u.id = g.user_id WHERE g.role = 'teacher' AND g.scope_id = $1 \
                      ORDER BY u.last_name, u.first_name, u.id",
@@ -540,68 +569,77 @@ macro_rules! sql_store {
             }
 
             async fn student_facts(&self, student_id: i64) -> Result<Option<StudentFacts>> {
-                let Some(row) = sqlx::query(
-                    "SELECT s.user_id, s.class_id, c.school_id FROM students s JOIN classes c ON c.id = s.class_id \
+                // One row per commission the student is a candidate of (or one with none).
+                let rows = db::query(
+                    "SELECT s.user_id, s.class_id, c.school_id, cc.commission_id, cm.exam_session_id \
+                     FROM students s JOIN classes c ON c.id = s.class_id \
+                     LEFT JOIN commission_candidates cc ON cc.student_id = s.user_id \
+                     LEFT JOIN commissions cm ON cm.id = cc.commission_id \
                      WHERE s.user_id = $1",
-                )
-                .bind(student_id)
-                .fetch_optional(&self.pool)
-                .await?
-                else {
-                    return Ok(None);
-                };
-                let links = sqlx::query(
-                    "SELECT cc.commission_id, c.exam_session_id FROM commission_candidates cc \
-                     JOIN commissions c ON c.id = cc.commission_id WHERE cc.student_id = $1",
                 )
                 .bind(student_id)
                 .fetch_all(&self.pool)
                 .await?;
+                let Some(row) = rows.first() else {
+                    return Ok(None);
+                };
                 let mut facts = StudentFacts {
                     student_id: row.try_get("user_id")?,
                     class_id: row.try_get("class_id")?,
                     school_id: row.try_get("school_id")?,
-                    commission_ids: Vec::with_capacity(links.len()),
-                    exam_session_ids: Vec::with_capacity(links.len()),
+                    commission_ids: Vec::with_capacity(rows.len()),
+                    exam_session_ids: Vec::with_capacity(rows.len()),
                 };
-                for l in &links {
-                    facts.commission_ids.push(l.try_get("commission_id")?);
-                    facts.exam_session_ids.push(l.try_get("exam_session_id")?);
+                for l in &rows {
+                    let commission: Option<i64> = l.try_get("commission_id")?;
+                    let session: Option<i64> = l.try_get("exam_session_id")?;
+                    if let (Some(commission), Some(session)) = (commission, session) {
+                        facts.commission_ids.push(commission);
+                        facts.exam_session_ids.push(session);
+                    }
                 }
                 Ok(Some(facts))
             }
 
             async fn student_profile(&self, cap: &StudentCap) -> Result<StudentProfile> {
-                let sql = format!(
-                    "{STUDENT_SUMMARY_SELECT} WHERE s.user_id = $1"
-                );
-                let row = sqlx::query(&sql)
-                    .bind(cap.student_id())
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                let student = student_from_row(&row)?;
-                let class_row = sqlx::query(
-                    "SELECT c.year_of_training, c.session_year, sc.id, sc.name, sc.city, sc.uai \
-                     FROM classes c JOIN schools sc ON sc.id = c.school_id WHERE c.id = $1",
-                )
-                .bind(student.class_id)
-                .fetch_one(&self.pool)
-                .await?;
-                let teachers = sqlx::query(
-                    "SELECT u.id, u.email, u.first_name, u.last_name, u.disabled FROM grants g \
-                     JOIN users u ON u.id = g.user_id WHERE g.role = 'teacher' AND g.scope_id = $1 \
-                     ORDER BY u.last_name, u.first_name, u.id",
-                )
-                .bind(student.class_id)
-                .fetch_all(&self.pool)
-                .await?;
+                // The student, class and school, with one row per teacher of the class.
+                let sql = "SELECT u.id, u.first_name, u.last_name, u.email, s.class_id, \
+                     c.name AS class_name, c.track, s.route, s.candidate_number, u.disabled, \
+                     c.year_of_training, c.session_year, sc.id AS school_id, sc.name AS school_name, \
+                     sc.city, sc.uai, t.id AS teacher_id, t.email AS teacher_email, \
+                     t.first_name AS teacher_first_name, t.last_name AS teacher_last_name, \
+                     t.disabled AS teacher_disabled \
+                     FROM students s JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id \
+                     JOIN schools sc ON sc.id = c.school_id \
+                     LEFT JOIN grants tg ON tg.role = 'teacher' AND tg.scope_id = s.class_id \
+                     LEFT JOIN users t ON t.id = tg.user_id \
+                     WHERE s.user_id = $1 ORDER BY t.last_name, t.first_name, t.id";
+                let rows = db::query(sql).bind(cap.student_id()).fetch_all(&self.pool).await?;
+                let row = rows.first().ok_or(StoreError::NotFound)?;
+                let mut teachers = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let id: Option<i64> = r.try_get("teacher_id")?;
+                    if let Some(id) = id {
+                        teachers.push(UserSummary {
+                            id,
+                            email: r.try_get("teacher_email")?,
+                            first_name: r.try_get("teacher_first_name")?,
+                            last_name: r.try_get("teacher_last_name")?,
+                            disabled: r.try_get("teacher_disabled")?,
+                        });
+                    }
+                }
                 Ok(StudentProfile {
-                    school: school_from_row(&class_row)?,
-                    year_of_training: class_row.try_get("year_of_training")?,
-                    session_year: class_row.try_get("session_year")?,
-                    teachers: teachers.iter().map(user_summary_from_row).collect::<Result<_>>()?,
-                    student,
+                    school: SchoolRecord {
+                        id: row.try_get("school_id")?,
+                        name: row.try_get("school_name")?,
+                        city: row.try_get("city")?,
+                        uai: row.try_get("uai")?,
+                    },
+                    year_of_training: row.try_get("year_of_training")?,
+                    session_year: row.try_get("session_year")?,
+                    teachers,
+                    student: student_from_row(row)?,
                 })
             }
 
@@ -613,7 +651,7 @@ macro_rules! sql_store {
                     "{STUDENT_SUMMARY_SELECT} WHERE s.user_id IN ({}) ORDER BY u.last_name, u.first_name, u.id",
                     placeholders(1, ids.len())
                 );
-                let mut q = sqlx::query(&sql);
+                let mut q = db::query(&sql);
                 for id in ids {
                     q = q.bind(*id);
                 }
@@ -626,7 +664,7 @@ macro_rules! sql_store {
         impl ExamStore for $store {
             async fn create_exam_session(&self, session: &NewExamSession, now: i64) -> Result<i64> {
                 let mut tx = self.begin_write().await?;
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = db::query_scalar(
                     "INSERT INTO exam_sessions (year, academy, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 )
                 .bind(session.year)
@@ -642,7 +680,7 @@ macro_rules! sql_store {
 
             async fn exam_sessions(&self) -> Result<Vec<ExamSessionRecord>> {
                 let sql = format!("SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e ORDER BY e.year DESC, e.academy, e.id");
-                let rows = sqlx::query(&sql)
+                let rows = db::query(&sql)
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(exam_session_from_row).collect()
@@ -650,7 +688,7 @@ macro_rules! sql_store {
 
             async fn exam_session(&self, cap: &ExamSessionCap) -> Result<ExamSessionRecord> {
                 let sql = format!("SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e WHERE e.id = $1");
-                let row = sqlx::query(&sql)
+                let row = db::query(&sql)
                     .bind(cap.exam_session_id())
                     .fetch_optional(&self.pool)
                     .await?
@@ -660,7 +698,7 @@ macro_rules! sql_store {
 
             async fn create_commission(&self, exam_session_id: i64, name: &str, now: i64) -> Result<i64> {
                 let mut tx = self.begin_write().await?;
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = db::query_scalar(
                     "INSERT INTO commissions (exam_session_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
                 )
                 .bind(exam_session_id)
@@ -675,7 +713,7 @@ macro_rules! sql_store {
 
             async fn assign_candidate(&self, commission_id: i64, student_id: i64) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query(
+                db::query(
                     "INSERT INTO commission_candidates (commission_id, student_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 )
                 .bind(commission_id)
@@ -688,7 +726,7 @@ macro_rules! sql_store {
             }
 
             async fn commission_facts(&self, commission_id: i64) -> Result<Option<CommissionFacts>> {
-                let row = sqlx::query("SELECT id, exam_session_id FROM commissions WHERE id = $1")
+                let row = db::query("SELECT id, exam_session_id FROM commissions WHERE id = $1")
                     .bind(commission_id)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -714,7 +752,7 @@ macro_rules! sql_store {
                     "{STUDENT_SUMMARY_SELECT} JOIN commission_candidates cc ON cc.student_id = s.user_id \
                      WHERE cc.commission_id = $1 ORDER BY u.last_name, u.first_name, u.id"
                 );
-                let rows = sqlx::query(&sql).bind(cap.commission_id()).fetch_all(&self.pool).await?;
+                let rows = db::query(&sql).bind(cap.commission_id()).fetch_all(&self.pool).await?;
                 rows.iter().map(student_from_row).collect()
             }
 
@@ -727,7 +765,7 @@ macro_rules! sql_store {
         impl SessionStore for $store {
             async fn create_session(&self, session: &NewSession) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query(
+                db::query(
                     "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
                 )
                 .bind(&session.id_hash)
@@ -742,7 +780,7 @@ macro_rules! sql_store {
             }
 
             async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>> {
-                let row = sqlx::query(
+                let row = db::query(
                     "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s \
                      JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND NOT u.disabled",
                 )
@@ -760,9 +798,51 @@ macro_rules! sql_store {
                 .transpose()
             }
 
+            async fn session_actor(&self, id_hash: &str) -> Result<Option<SessionActor>> {
+                // One row per grant (or one with none); the student grant comes from the class.
+                let rows = db::query(
+                    "SELECT s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, \
+                     u.id, u.email, u.first_name, u.last_name, u.password_hash, u.disabled, u.created_at, \
+                     st.class_id AS student_class_id, g.role, g.scope_id \
+                     FROM sessions s JOIN users u ON u.id = s.user_id \
+                     LEFT JOIN students st ON st.user_id = u.id \
+                     LEFT JOIN grants g ON g.user_id = u.id \
+                     WHERE s.id_hash = $1 AND NOT u.disabled",
+                )
+                .bind(id_hash)
+                .fetch_all(&self.pool)
+                .await?;
+                let Some(first) = rows.first() else {
+                    return Ok(None);
+                };
+                let user = user_from_row(first)?;
+                let mut grants = Vec::with_capacity(rows.len() + 1);
+                let class_id: Option<i64> = first.try_get("student_class_id")?;
+                if let Some(class_id) = class_id {
+                    grants.push(grant_from_sql("student", Some(class_id))?);
+                }
+                for r in &rows {
+                    let role: Option<&str> = r.try_get("role")?;
+                    if let Some(role) = role {
+                        grants.push(grant_from_sql(role, r.try_get("scope_id")?)?);
+                    }
+                }
+                grants.sort();
+                Ok(Some(SessionActor {
+                    session: SessionRecord {
+                        user_id: user.id,
+                        csrf_token: first.try_get("csrf_token")?,
+                        created_at: first.try_get("session_created_at")?,
+                        last_seen_at: first.try_get("last_seen_at")?,
+                    },
+                    user,
+                    grants,
+                }))
+            }
+
             async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                db::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
                     .bind(now)
                     .bind(id_hash)
                     .execute(&mut *tx)
@@ -773,7 +853,7 @@ macro_rules! sql_store {
 
             async fn delete_session(&self, id_hash: &str) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                db::query("DELETE FROM sessions WHERE id_hash = $1")
                     .bind(id_hash)
                     .execute(&mut *tx)
                     .await?;
@@ -783,7 +863,7 @@ macro_rules! sql_store {
 
             async fn purge_sessions(&self, idle_before: i64, created_before: i64) -> Result<u64> {
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+                let done = db::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
                     .bind(idle_before)
                     .bind(created_before)
                     .execute(&mut *tx)
@@ -795,7 +875,7 @@ macro_rules! sql_store {
             async fn record_login_failure(&self, key: &str, now: i64, window: i64) -> Result<i64> {
                 let mut tx = self.begin_write().await?;
                 // A failure after the window closed starts a new window.
-                let failures: i64 = sqlx::query_scalar(
+                let failures: i64 = db::query_scalar(
                     "INSERT INTO login_failures (key, failures, window_start, last_failure_at) VALUES ($1, 1, $2, $2) \
                      ON CONFLICT (key) DO UPDATE SET \
                        failures = CASE WHEN login_failures.window_start <= $2 - $3 THEN 1 ELSE login_failures.failures + 1 END, \
@@ -813,7 +893,7 @@ macro_rules! sql_store {
             }
 
             async fn login_failures(&self, key: &str, now: i64, window: i64) -> Result<i64> {
-                let n: Option<i64> = sqlx::query_scalar(
+                let n: Option<i64> = db::query_scalar(
                     "SELECT failures FROM login_failures WHERE key = $1 AND window_start > $2 - $3",
                 )
                 .bind(key)
@@ -826,7 +906,7 @@ macro_rules! sql_store {
 
             async fn clear_login_failures(&self, key: &str) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM login_failures WHERE key = $1")
+                db::query("DELETE FROM login_failures WHERE key = $1")
                     .bind(key)
                     .execute(&mut *tx)
                     .await?;
@@ -839,7 +919,7 @@ macro_rules! sql_store {
         impl AuditStore for $store {
             async fn audit(&self, event: &AuditEvent) -> Result<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query(
+                db::query(
                     "INSERT INTO audit_log (at, actor_user_id, action, target, client_ip, details) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(event.at)
@@ -855,7 +935,7 @@ macro_rules! sql_store {
             }
 
             async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>> {
-                let rows = sqlx::query(
+                let rows = db::query(
                     "SELECT id, at, actor_user_id, action, target, client_ip, details FROM audit_log ORDER BY id DESC LIMIT $1",
                 )
                 .bind(limit)
@@ -879,7 +959,7 @@ macro_rules! sql_store {
 
         impl $store {
             async fn count_rows(&self) -> Result<Counts> {
-                let row = sqlx::query(
+                let row = db::query(
                     "SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM schools) AS schools, \
                      (SELECT COUNT(*) FROM classes) AS classes, (SELECT COUNT(*) FROM students) AS students",
                 )

@@ -55,7 +55,6 @@ macro_rules! dossier_store {
             use portfolio_domain::realisation::RealisationInput;
             use std::collections::{BTreeSet, HashMap};
 
-            type Db = <$row as sqlx::Row>::Database;
 
             fn artifact_from_row(r: &$row) -> Result<ArtifactRecord> {
                 let kind: String = r.try_get("kind")?;
@@ -107,11 +106,11 @@ macro_rules! dossier_store {
 
             /// Fails with `NotFound` unless réalisation `id` belongs to `student_id`.
             async fn owned(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut db::Tx,
                 student_id: i64,
                 id: i64,
             ) -> Result<()> {
-                let n: i64 = sqlx::query_scalar(
+                let n: i64 = db::query_scalar(
                     "SELECT COUNT(*) FROM realisations WHERE id = $1 AND student_id = $2",
                 )
                 .bind(id)
@@ -126,20 +125,20 @@ macro_rules! dossier_store {
             }
 
             async fn write_tags(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut db::Tx,
                 id: i64,
                 input: &RealisationInput,
             ) -> Result<()> {
-                sqlx::query("DELETE FROM realisation_skills WHERE realisation_id = $1")
+                db::query("DELETE FROM realisation_skills WHERE realisation_id = $1")
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;
-                sqlx::query("DELETE FROM realisation_tech_items WHERE realisation_id = $1")
+                db::query("DELETE FROM realisation_tech_items WHERE realisation_id = $1")
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;
                 for code in &input.skills {
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO realisation_skills (realisation_id, skill_code) VALUES ($1, $2)",
                     )
                     .bind(id)
@@ -148,7 +147,7 @@ macro_rules! dossier_store {
                     .await?;
                 }
                 for code in &input.tech_items {
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO realisation_tech_items (realisation_id, item_code) VALUES ($1, $2)",
                     )
                     .bind(id)
@@ -161,12 +160,12 @@ macro_rules! dossier_store {
 
             /// Inserts a réalisation row and its tags; returns its id.
             async fn insert_realisation(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut db::Tx,
                 student_id: i64,
                 input: &RealisationInput,
                 now: i64,
             ) -> Result<i64> {
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = db::query_scalar(
                     "INSERT INTO realisations (student_id, title, description, start_date, end_date, setting, \
                      organisation, modality, personal_contribution, resources_provided, expected_results, \
                      tech_other, created_at, updated_at) \
@@ -194,13 +193,13 @@ macro_rules! dossier_store {
 
             /// Inserts an artifact row; returns its id.
             async fn insert_artifact(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut db::Tx,
                 realisation_id: i64,
                 student_id: i64,
                 a: &NewArtifact,
                 now: i64,
             ) -> Result<i64> {
-                sqlx::query_scalar(
+                db::query_scalar(
                     "INSERT INTO artifacts (realisation_id, student_id, kind, name, url, storage_key, \
                      content_type, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
@@ -222,12 +221,12 @@ macro_rules! dossier_store {
             }
 
             async fn write_e5(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut db::Tx,
                 student_id: i64,
                 first: i64,
                 second: i64,
             ) -> Result<()> {
-                sqlx::query(
+                db::query(
                     "INSERT INTO e5_choices (student_id, first_id, second_id) VALUES ($1, $2, $3) \
                      ON CONFLICT (student_id) DO UPDATE SET first_id = excluded.first_id, second_id = excluded.second_id",
                 )
@@ -240,8 +239,8 @@ macro_rules! dossier_store {
             }
 
             /// Bytes of files the student stores, in the transaction.
-            async fn used_bytes(tx: &mut sqlx::Transaction<'static, Db>, student_id: i64) -> Result<i64> {
-                Ok(sqlx::query_scalar(
+            async fn used_bytes(tx: &mut db::Tx, student_id: i64) -> Result<i64> {
+                Ok(db::query_scalar(
                     "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM artifacts WHERE student_id = $1",
                 )
                 .bind(student_id)
@@ -263,7 +262,7 @@ macro_rules! dossier_store {
                     let sql = format!(
                         "SELECT {REALISATION_COLUMNS} FROM realisations r WHERE {filter} ORDER BY r.start_date, r.id"
                     );
-                    let rows = sqlx::query(&sql)
+                    let rows = db::query(&sql)
                         .bind(student_id)
                         .bind(only)
                         .fetch_all(&self.pool)
@@ -277,10 +276,13 @@ macro_rules! dossier_store {
                         out.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
                     let join = format!("JOIN realisations r ON r.id = x.realisation_id WHERE {filter}");
 
+                    // Skills and technologies in one query: one round trip less on PostgreSQL.
                     let sql = format!(
-                        "SELECT x.realisation_id, x.skill_code FROM realisation_skills x {join}"
+                        "SELECT x.realisation_id, 's' AS kind, x.skill_code AS code FROM realisation_skills x {join} \
+                         UNION ALL \
+                         SELECT x.realisation_id, 't' AS kind, x.item_code AS code FROM realisation_tech_items x {join}"
                     );
-                    for r in sqlx::query(&sql)
+                    for r in db::query(&sql)
                         .bind(student_id)
                         .bind(only)
                         .fetch_all(&self.pool)
@@ -288,25 +290,17 @@ macro_rules! dossier_store {
                     {
                         let id: i64 = r.try_get("realisation_id")?;
                         if let Some(i) = index.get(&id) {
-                            out[*i].input.skills.insert(r.try_get("skill_code")?);
-                        }
-                    }
-                    let sql = format!(
-                        "SELECT x.realisation_id, x.item_code FROM realisation_tech_items x {join}"
-                    );
-                    for r in sqlx::query(&sql)
-                        .bind(student_id)
-                        .bind(only)
-                        .fetch_all(&self.pool)
-                        .await?
-                    {
-                        let id: i64 = r.try_get("realisation_id")?;
-                        if let Some(i) = index.get(&id) {
-                            out[*i].input.tech_items.insert(r.try_get("item_code")?);
+                            let kind: &str = r.try_get("kind")?;
+                            let code: String = r.try_get("code")?;
+                            if kind == "s" {
+                                out[*i].input.skills.insert(code);
+                            } else {
+                                out[*i].input.tech_items.insert(code);
+                            }
                         }
                     }
                     let sql = format!("SELECT {ARTIFACT_COLUMNS} FROM artifacts x {join} ORDER BY x.id");
-                    for r in sqlx::query(&sql)
+                    for r in db::query(&sql)
                         .bind(student_id)
                         .bind(only)
                         .fetch_all(&self.pool)
@@ -343,7 +337,7 @@ macro_rules! dossier_store {
                     now: i64,
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let done = sqlx::query(
+                    let done = db::query(
                         "UPDATE realisations SET title = $1, description = $2, start_date = $3, end_date = $4, \
                          setting = $5, organisation = $6, modality = $7, personal_contribution = $8, \
                          resources_provided = $9, expected_results = $10, tech_other = $11, updated_at = $12 \
@@ -382,7 +376,7 @@ macro_rules! dossier_store {
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), id).await?;
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO blob_deletions (storage_key, queued_at) \
                          SELECT storage_key, $2 FROM artifacts WHERE realisation_id = $1 AND storage_key IS NOT NULL \
                          ON CONFLICT DO NOTHING",
@@ -391,7 +385,7 @@ macro_rules! dossier_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                    sqlx::query("DELETE FROM realisations WHERE id = $1")
+                    db::query("DELETE FROM realisations WHERE id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
@@ -489,7 +483,7 @@ macro_rules! dossier_store {
                     now: i64,
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let key: Option<Option<String>> = sqlx::query_scalar(
+                    let key: Option<Option<String>> = db::query_scalar(
                         "SELECT storage_key FROM artifacts WHERE id = $1 AND student_id = $2",
                     )
                     .bind(artifact_id)
@@ -500,7 +494,7 @@ macro_rules! dossier_store {
                         return Err(StoreError::NotFound);
                     };
                     if let Some(key) = key {
-                        sqlx::query(
+                        db::query(
                             "INSERT INTO blob_deletions (storage_key, queued_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                         )
                         .bind(key)
@@ -508,7 +502,7 @@ macro_rules! dossier_store {
                         .execute(&mut *tx)
                         .await?;
                     }
-                    sqlx::query("DELETE FROM artifacts WHERE id = $1")
+                    db::query("DELETE FROM artifacts WHERE id = $1")
                         .bind(artifact_id)
                         .execute(&mut *tx)
                         .await?;
@@ -520,7 +514,7 @@ macro_rules! dossier_store {
                     let sql = format!(
                         "SELECT {ARTIFACT_COLUMNS} FROM artifacts x WHERE x.id = $1 AND x.student_id = $2"
                     );
-                    let row = sqlx::query(&sql)
+                    let row = db::query(&sql)
                         .bind(artifact_id)
                         .bind(cap.student_id())
                         .fetch_optional(&self.pool)
@@ -530,7 +524,7 @@ macro_rules! dossier_store {
                 }
 
                 async fn storage_used(&self, cap: &StudentCap) -> Result<i64> {
-                    Ok(sqlx::query_scalar(
+                    Ok(db::query_scalar(
                         "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM artifacts WHERE student_id = $1",
                     )
                     .bind(cap.student_id())
@@ -549,7 +543,7 @@ macro_rules! dossier_store {
                 ) -> Result<i64> {
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), realisation_id).await?;
-                    let id: i64 = sqlx::query_scalar(
+                    let id: i64 = db::query_scalar(
                         "INSERT INTO realisation_comments (realisation_id, author_id, body, visibility, created_at) \
                          VALUES ($1, $2, $3, $4, $5) RETURNING id",
                     )
@@ -571,7 +565,7 @@ macro_rules! dossier_store {
                     realisation_id: i64,
                     include_team: bool,
                 ) -> Result<Vec<CommentRecord>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT c.id, c.realisation_id, c.author_id, \
                          COALESCE(u.first_name || ' ' || u.last_name, 'Compte supprimé') AS author_name, \
                          c.body, c.visibility, c.created_at FROM realisation_comments c \
@@ -613,7 +607,7 @@ macro_rules! dossier_store {
                     now: i64,
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let done = sqlx::query(
+                    let done = db::query(
                         "UPDATE realisations SET review_status = $1, reviewed_by = $2, reviewed_at = $3 \
                          WHERE id = $4 AND student_id = $5",
                     )
@@ -646,7 +640,7 @@ macro_rules! dossier_store {
                 }
 
                 async fn e5_choice(&self, cap: &StudentCap) -> Result<Option<(i64, i64)>> {
-                    let row = sqlx::query("SELECT first_id, second_id FROM e5_choices WHERE student_id = $1")
+                    let row = db::query("SELECT first_id, second_id FROM e5_choices WHERE student_id = $1")
                         .bind(cap.student_id())
                         .fetch_optional(&self.pool)
                         .await?;
@@ -656,7 +650,7 @@ macro_rules! dossier_store {
 
                 async fn pending_blob_deletions(&self, limit: i64) -> Result<Vec<String>> {
                     // A file a handed-in dossier names stays, even once its row is gone.
-                    Ok(sqlx::query_scalar(
+                    Ok(db::query_scalar(
                         "SELECT d.storage_key FROM blob_deletions d WHERE NOT EXISTS \
                          (SELECT 1 FROM submission_blobs s WHERE s.storage_key = d.storage_key) \
                          ORDER BY d.queued_at, d.storage_key LIMIT $1",
@@ -668,7 +662,7 @@ macro_rules! dossier_store {
 
                 async fn blob_deleted(&self, storage_key: &str) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query("DELETE FROM blob_deletions WHERE storage_key = $1")
+                    db::query("DELETE FROM blob_deletions WHERE storage_key = $1")
                         .bind(storage_key)
                         .execute(&mut *tx)
                         .await?;
@@ -689,7 +683,7 @@ macro_rules! dossier_store {
                         StoreError::Invalid(format!("dossier impossible à figer : {e}"))
                     })?;
                     let mut tx = self.begin_write().await?;
-                    let current: i64 = sqlx::query_scalar(
+                    let current: i64 = db::query_scalar(
                         "SELECT COUNT(*) FROM dossier_submissions WHERE student_id = $1 AND reopened_at IS NULL",
                     )
                     .bind(cap.student_id())
@@ -700,7 +694,7 @@ macro_rules! dossier_store {
                             "le dossier est déjà remis : l’équipe pédagogique peut le rouvrir si vous devez le modifier".into(),
                         ));
                     }
-                    let id: i64 = sqlx::query_scalar(
+                    let id: i64 = db::query_scalar(
                         "INSERT INTO dossier_submissions (student_id, submitted_at, snapshot) VALUES ($1, $2, $3) RETURNING id",
                     )
                     .bind(cap.student_id())
@@ -709,7 +703,7 @@ macro_rules! dossier_store {
                     .fetch_one(&mut *tx)
                     .await?;
                     for key in snapshot.storage_keys() {
-                        sqlx::query(
+                        db::query(
                             "INSERT INTO submission_blobs (submission_id, storage_key) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                         )
                         .bind(id)
@@ -722,8 +716,8 @@ macro_rules! dossier_store {
                 }
 
                 async fn current_submission(&self, cap: &StudentCap) -> Result<Option<SubmissionRecord>> {
-                    let row = sqlx::query(
-                        "SELECT id, submitted_at, snapshot FROM dossier_submissions \
+                    let row = db::query(
+                        "SELECT id, submitted_at FROM dossier_submissions \
                          WHERE student_id = $1 AND reopened_at IS NULL ORDER BY id DESC LIMIT 1",
                     )
                     .bind(cap.student_id())
@@ -732,12 +726,27 @@ macro_rules! dossier_store {
                     let Some(r) = row else {
                         return Ok(None);
                     };
-                    let json: String = r.try_get("snapshot")?;
-                    let snapshot = serde_json::from_str(&json).map_err(|e| {
-                        StoreError::Invalid(format!("dossier remis illisible en base : {e}"))
-                    })?;
+                    let id: i64 = r.try_get("id")?;
+                    // A snapshot is never rewritten: parsed once, it is kept by its id.
+                    let snapshot = match self.snapshots.get(id) {
+                        Some(s) => s,
+                        None => {
+                            let json: String = db::query_scalar(
+                                "SELECT snapshot FROM dossier_submissions WHERE id = $1",
+                            )
+                            .bind(id)
+                            .fetch_one(&self.pool)
+                            .await?;
+                            let parsed: DossierSnapshot = serde_json::from_str(&json).map_err(|e| {
+                                StoreError::Invalid(format!("dossier remis illisible en base : {e}"))
+                            })?;
+                            let parsed = std::sync::Arc::new(parsed);
+                            self.snapshots.insert(id, parsed.clone());
+                            parsed
+                        }
+                    };
                     Ok(Some(SubmissionRecord {
-                        id: r.try_get("id")?,
+                        id,
                         submitted_at: r.try_get("submitted_at")?,
                         snapshot,
                     }))
@@ -745,7 +754,7 @@ macro_rules! dossier_store {
 
                 async fn reopen(&self, cap: &ReviewCap, reviewer_id: i64, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let done = sqlx::query(
+                    let done = db::query(
                         "UPDATE dossier_submissions SET reopened_at = $1, reopened_by = $2 \
                          WHERE student_id = $3 AND reopened_at IS NULL",
                     )
@@ -769,7 +778,7 @@ macro_rules! dossier_store {
                     now: i64,
                 ) -> Result<i64> {
                     let mut tx = self.begin_write().await?;
-                    let id: i64 = sqlx::query_scalar(
+                    let id: i64 = db::query_scalar(
                         "INSERT INTO public_links (student_id, token, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
                     )
                     .bind(cap.student_id())
@@ -784,7 +793,7 @@ macro_rules! dossier_store {
                 }
 
                 async fn public_links(&self, cap: &StudentCap) -> Result<Vec<PublicLinkRecord>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT id, token, created_at, expires_at, revoked_at FROM public_links \
                          WHERE student_id = $1 ORDER BY id DESC",
                     )
@@ -806,7 +815,7 @@ macro_rules! dossier_store {
 
                 async fn revoke_public_link(&self, cap: &DossierEditCap, id: i64, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let done = sqlx::query(
+                    let done = db::query(
                         "UPDATE public_links SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND student_id = $3",
                     )
                     .bind(now)
@@ -822,7 +831,7 @@ macro_rules! dossier_store {
                 }
 
                 async fn public_link_facts(&self, token: &str) -> Result<Option<PublicLinkFacts>> {
-                    let row = sqlx::query(
+                    let row = db::query(
                         "SELECT student_id, expires_at, revoked_at FROM public_links WHERE token = $1",
                     )
                     .bind(token)

@@ -269,14 +269,14 @@ macro_rules! evaluation_store {
                         "SELECT c.id, c.exam_session_id, c.name, c.exam, c.track, c.exam_date, c.start_time \
                          FROM commissions c WHERE {filter} = $1 ORDER BY c.name, c.id"
                     );
-                    let rows = sqlx::query(&sql).bind(id).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(id).fetch_all(&self.pool).await?;
                     let members_sql = format!(
                         "SELECT m.commission_id, m.seat, m.profile, m.specialties, m.blocks, u.id, u.email, \
                          u.first_name, u.last_name, u.disabled FROM commission_members m \
                          JOIN users u ON u.id = m.user_id JOIN commissions c ON c.id = m.commission_id \
                          WHERE {filter} = $1 ORDER BY m.seat"
                     );
-                    let member_rows = sqlx::query(&members_sql).bind(id).fetch_all(&self.pool).await?;
+                    let member_rows = db::query(&members_sql).bind(id).fetch_all(&self.pool).await?;
                     let mut members: HashMap<i64, Vec<MemberRecord>> = HashMap::new();
                     for r in &member_rows {
                         members.entry(r.try_get("commission_id")?).or_default().push(MemberRecord {
@@ -333,7 +333,7 @@ macro_rules! evaluation_store {
                          r.route AS reg_route, r.form AS reg_form, ev.id AS ev_id, ev.visa1_at, ev.visa2_at, ",
                         1,
                     );
-                    let rows = sqlx::query(&sql).bind(a).bind(b).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(a).bind(b).fetch_all(&self.pool).await?;
                     rows.iter()
                         .map(|r| {
                             let student = StudentSummary {
@@ -386,10 +386,10 @@ macro_rules! evaluation_store {
 
                 /// Refuses a change to a closed or purged session.
                 async fn ensure_open(
-                    tx: &mut sqlx::Transaction<'static, <$row as sqlx::Row>::Database>,
+                    tx: &mut db::Tx,
                     exam_session_id: i64,
                 ) -> Result<()> {
-                    let row = sqlx::query("SELECT closed_at, purged_at FROM exam_sessions WHERE id = $1")
+                    let row = db::query("SELECT closed_at, purged_at FROM exam_sessions WHERE id = $1")
                         .bind(exam_session_id)
                         .fetch_optional(&mut **tx)
                         .await?
@@ -410,10 +410,10 @@ macro_rules! evaluation_store {
                 }
 
                 async fn session_of_commission(
-                    tx: &mut sqlx::Transaction<'static, <$row as sqlx::Row>::Database>,
+                    tx: &mut db::Tx,
                     commission_id: i64,
                 ) -> Result<i64> {
-                    sqlx::query_scalar("SELECT exam_session_id FROM commissions WHERE id = $1")
+                    db::query_scalar("SELECT exam_session_id FROM commissions WHERE id = $1")
                         .bind(commission_id)
                         .fetch_optional(&mut **tx)
                         .await?
@@ -427,7 +427,7 @@ macro_rules! evaluation_store {
                     let mut tx = self.begin_write().await?;
                     Self::ensure_open(&mut tx, cap.exam_session_id()).await?;
                     let l = &settings.labels;
-                    sqlx::query(
+                    db::query(
                         "UPDATE exam_sessions SET block1_exam = $1, block2_exam = $2, conformity_annex = $3, \
                          grid_annex = $4, appraisal_annex = $5, dossier_due_date = $6, ccf_end_date = $7, \
                          training_end_date = $8 WHERE id = $9",
@@ -456,13 +456,13 @@ macro_rules! evaluation_store {
                     let session = cap.exam_session_id();
                     let mut tx = self.begin_write().await?;
                     Self::ensure_open(&mut tx, session).await?;
-                    let year: i64 = sqlx::query_scalar("SELECT year FROM exam_sessions WHERE id = $1")
+                    let year: i64 = db::query_scalar("SELECT year FROM exam_sessions WHERE id = $1")
                         .bind(session)
                         .fetch_one(&mut *tx)
                         .await?;
                     // Accounts that may match: the students of the session's year, by number and
                     // by name (one query, then matched in memory).
-                    let accounts = sqlx::query(
+                    let accounts = db::query(
                         "SELECT s.user_id, s.candidate_number, u.last_name, u.first_name FROM students s \
                          JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id WHERE c.session_year = $1",
                     )
@@ -496,7 +496,7 @@ macro_rules! evaluation_store {
                                 _ => None,
                             }
                         });
-                        let existing: Option<i64> = sqlx::query_scalar(
+                        let existing: Option<i64> = db::query_scalar(
                             "SELECT id FROM registrations WHERE exam_session_id = $1 AND candidate_number = $2",
                         )
                         .bind(session)
@@ -506,7 +506,7 @@ macro_rules! evaluation_store {
                         let q = match existing {
                             Some(id) => {
                                 report.updated += 1;
-                                sqlx::query(
+                                db::query(
                                     "UPDATE registrations SET last_name = $1, first_name = $2, track = $3, route = $4, \
                                      form = $5, student_id = $6 WHERE id = $7",
                                 )
@@ -520,7 +520,7 @@ macro_rules! evaluation_store {
                             }
                             None => {
                                 report.created += 1;
-                                sqlx::query(
+                                db::query(
                                     "INSERT INTO registrations (last_name, first_name, track, route, form, student_id, \
                                      exam_session_id, candidate_number, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                                 )
@@ -549,7 +549,7 @@ macro_rules! evaluation_store {
                         "SELECT {REGISTRATION_COLUMNS} FROM registrations r WHERE r.exam_session_id = $1 \
                          ORDER BY r.last_name, r.first_name, r.candidate_number"
                     );
-                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
                     rows.iter().map(registration_from_row).collect()
                 }
 
@@ -565,7 +565,7 @@ macro_rules! evaluation_store {
                     Self::ensure_open(&mut tx, session).await?;
                     let id = match id {
                         Some(id) => {
-                            let done = sqlx::query(
+                            let done = db::query(
                                 "UPDATE commissions SET name = $1, exam = $2, track = $3, exam_date = $4, start_time = $5 \
                                  WHERE id = $6 AND exam_session_id = $7",
                             )
@@ -584,7 +584,7 @@ macro_rules! evaluation_store {
                             }
                             id
                         }
-                        None => sqlx::query_scalar(
+                        None => db::query_scalar(
                             "INSERT INTO commissions (exam_session_id, name, exam, track, exam_date, start_time, created_at) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                         )
@@ -600,17 +600,17 @@ macro_rules! evaluation_store {
                         .map_err(db_err("une commission de ce nom dans cette session"))?,
                     };
                     // The members and their grants are replaced together.
-                    sqlx::query("DELETE FROM commission_members WHERE commission_id = $1")
+                    db::query("DELETE FROM commission_members WHERE commission_id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                    sqlx::query("DELETE FROM grants WHERE role = 'commission_member' AND scope_id = $1")
+                    db::query("DELETE FROM grants WHERE role = 'commission_member' AND scope_id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
                     for (seat, (user_id, profile)) in input.members.iter().enumerate() {
                         let (kind, specialties, blocks) = profile_to_sql(profile);
-                        sqlx::query(
+                        db::query(
                             "INSERT INTO commission_members (commission_id, seat, user_id, profile, specialties, blocks) \
                              VALUES ($1, $2, $3, $4, $5, $6)",
                         )
@@ -623,7 +623,7 @@ macro_rules! evaluation_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_err("ce membre de la commission"))?;
-                        sqlx::query(
+                        db::query(
                             "INSERT INTO grants (user_id, role, scope_id, created_at) VALUES ($1, 'commission_member', $2, $3) \
                              ON CONFLICT DO NOTHING",
                         )
@@ -651,7 +651,7 @@ macro_rules! evaluation_store {
                         "SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e JOIN commissions c ON c.exam_session_id = e.id \
                          WHERE c.id = $1"
                     );
-                    let row = sqlx::query(&sql)
+                    let row = db::query(&sql)
                         .bind(cap.commission_id())
                         .fetch_optional(&self.pool)
                         .await?
@@ -669,7 +669,7 @@ macro_rules! evaluation_store {
                     if Self::session_of_commission(&mut tx, commission_id).await? != cap.exam_session_id() {
                         return Err(StoreError::NotFound);
                     }
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO commission_candidates (commission_id, student_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                     )
                     .bind(commission_id)
@@ -682,7 +682,7 @@ macro_rules! evaluation_store {
                 }
 
                 async fn session_assignments(&self, cap: &ExamSessionCap) -> Result<Vec<(i64, i64)>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT cc.commission_id, cc.student_id FROM commission_candidates cc \
                          JOIN commissions c ON c.id = cc.commission_id WHERE c.exam_session_id = $1 \
                          ORDER BY cc.commission_id, cc.student_id",
@@ -702,7 +702,7 @@ macro_rules! evaluation_store {
                         return Err(StoreError::NotFound);
                     }
                     for s in slots {
-                        let done = sqlx::query(
+                        let done = db::query(
                             "UPDATE commission_candidates SET slot_start = $1, slot_end = $2, preparation_start = $3 \
                              WHERE commission_id = $4 AND student_id = $5",
                         )
@@ -736,7 +736,7 @@ macro_rules! evaluation_store {
 
                 async fn school_transmission(&self, cap: &SchoolMarksCap, exam_session_id: i64) -> Result<Transmission> {
                     let sql = format!("SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e WHERE e.id = $1");
-                    let session = sqlx::query(&sql)
+                    let session = db::query(&sql)
                         .bind(exam_session_id)
                         .fetch_optional(&self.pool)
                         .await?
@@ -753,7 +753,7 @@ macro_rules! evaluation_store {
                          JOIN students s ON s.user_id = ev.student_id JOIN classes cl ON cl.id = s.class_id \
                          WHERE c.exam_session_id = $1 AND cl.school_id = $2 ORDER BY ev.id"
                     );
-                    let rows = sqlx::query(&sql)
+                    let rows = db::query(&sql)
                         .bind(exam_session_id)
                         .bind(cap.school_id())
                         .fetch_all(&self.pool)
@@ -770,7 +770,7 @@ macro_rules! evaluation_store {
                     let sql = format!(
                         "SELECT {EVALUATION_COLUMNS} FROM evaluations ev WHERE ev.commission_id = $1 AND ev.student_id = $2"
                     );
-                    let row = sqlx::query(&sql)
+                    let row = db::query(&sql)
                         .bind(cap.commission_id())
                         .bind(cap.student_id())
                         .fetch_optional(&self.pool)
@@ -789,7 +789,7 @@ macro_rules! evaluation_store {
                     let mut tx = self.begin_write().await?;
                     let session = Self::session_of_commission(&mut tx, cap.commission_id()).await?;
                     Self::ensure_open(&mut tx, session).await?;
-                    let assigned: i64 = sqlx::query_scalar(
+                    let assigned: i64 = db::query_scalar(
                         "SELECT COUNT(*) FROM commission_candidates WHERE commission_id = $1 AND student_id = $2",
                     )
                     .bind(cap.commission_id())
@@ -802,7 +802,7 @@ macro_rules! evaluation_store {
                     let sql = format!(
                         "SELECT {EVALUATION_COLUMNS} FROM evaluations ev WHERE ev.commission_id = $1 AND ev.student_id = $2"
                     );
-                    let current = sqlx::query(&sql)
+                    let current = db::query(&sql)
                         .bind(cap.commission_id())
                         .bind(cap.student_id())
                         .fetch_optional(&mut *tx)
@@ -819,7 +819,7 @@ macro_rules! evaluation_store {
                         Some((id, title)) => (Some(*id), Some(title.clone())),
                         None => (None, None),
                     };
-                    let evaluation_id: i64 = sqlx::query_scalar(
+                    let evaluation_id: i64 = db::query_scalar(
                         "INSERT INTO evaluations (commission_id, student_id, levels, proposed_mark, penalties, \
                          environment_conforming, chosen_realisation_id, chosen_realisation_title, needs_statement, part1, \
                          part2, appreciation, updated_by, updated_at) \
@@ -853,7 +853,7 @@ macro_rules! evaluation_store {
                     match permit {
                         ChangePermit::Open => {
                             // A change withdraws the visas: the members sign what they see.
-                            sqlx::query(
+                            db::query(
                                 "UPDATE evaluations SET visa1_by = NULL, visa1_at = NULL, visa2_by = NULL, visa2_at = NULL \
                                  WHERE id = $1",
                             )
@@ -867,7 +867,7 @@ macro_rules! evaluation_store {
                                 .map(|c| summary(&c.input, c.jury_mark))
                                 .unwrap_or_default();
                             let after = summary(input, current.as_ref().and_then(|c| c.jury_mark));
-                            sqlx::query(
+                            db::query(
                                 "INSERT INTO evaluation_history (evaluation_id, at, by_user_id, kind, reason, before_value, after_value) \
                                  VALUES ($1, $2, $3, 'amendment', $4, $5, $6)",
                             )
@@ -879,7 +879,7 @@ macro_rules! evaluation_store {
                             .bind(&after)
                             .execute(&mut *tx)
                             .await?;
-                            sqlx::query(
+                            db::query(
                                 "INSERT INTO audit_log (at, actor_user_id, action, target, client_ip, details) \
                                  VALUES ($1, $2, 'evaluation.amend', $3, NULL, $4)",
                             )
@@ -899,7 +899,7 @@ macro_rules! evaluation_store {
                     let mut tx = self.begin_write().await?;
                     let session = Self::session_of_commission(&mut tx, cap.commission_id()).await?;
                     Self::ensure_open(&mut tx, session).await?;
-                    let seat: Option<i64> = sqlx::query_scalar(
+                    let seat: Option<i64> = db::query_scalar(
                         "SELECT seat FROM commission_members WHERE commission_id = $1 AND user_id = $2",
                     )
                     .bind(cap.commission_id())
@@ -915,7 +915,7 @@ macro_rules! evaluation_store {
                             ))
                         }
                     };
-                    let done = sqlx::query(sql)
+                    let done = db::query(sql)
                         .bind(by)
                         .bind(now)
                         .bind(cap.commission_id())
@@ -932,7 +932,7 @@ macro_rules! evaluation_store {
                 }
 
                 async fn evaluation_history(&self, cap: &MarkReadCap) -> Result<Vec<(i64, EvaluationHistoryRecord)>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT h.evaluation_id, h.at, h.by_user_id, h.kind, h.reason, h.before_value, h.after_value \
                          FROM evaluation_history h JOIN evaluations ev ON ev.id = h.evaluation_id \
                          WHERE ev.student_id = $1 ORDER BY h.at, h.id",
@@ -959,13 +959,27 @@ macro_rules! evaluation_store {
 
                 async fn evaluations_of(&self, cap: &MarkReadCap) -> Result<Vec<EvaluationRecord>> {
                     let sql = format!("SELECT {EVALUATION_COLUMNS} FROM evaluations ev WHERE ev.student_id = $1 ORDER BY ev.id");
-                    let rows = sqlx::query(&sql).bind(cap.student_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.student_id()).fetch_all(&self.pool).await?;
                     rows.iter().map(evaluation_from_row).collect()
                 }
 
                 async fn session_evaluations(&self, cap: &SessionMarksCap) -> Result<Vec<SessionEvaluation>> {
                     let sql = session_evaluations_sql("c.exam_session_id = $1");
-                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    rows.iter().map(session_evaluation_from_row).collect()
+                }
+
+                async fn commission_evaluations(
+                    &self,
+                    cap: &SessionMarksCap,
+                    commission_id: i64,
+                ) -> Result<Vec<SessionEvaluation>> {
+                    let sql = session_evaluations_sql("c.exam_session_id = $1 AND c.id = $2");
+                    let rows = db::query(&sql)
+                        .bind(cap.exam_session_id())
+                        .bind(commission_id)
+                        .fetch_all(&self.pool)
+                        .await?;
                     rows.iter().map(session_evaluation_from_row).collect()
                 }
 
@@ -989,7 +1003,7 @@ macro_rules! evaluation_store {
                         "SELECT {EVALUATION_COLUMNS} FROM evaluations ev JOIN commissions c ON c.id = ev.commission_id \
                          WHERE ev.id = $1 AND c.exam_session_id = $2"
                     );
-                    let current = sqlx::query(&sql)
+                    let current = db::query(&sql)
                         .bind(evaluation_id)
                         .bind(cap.exam_session_id())
                         .fetch_optional(&mut *tx)
@@ -1002,7 +1016,7 @@ macro_rules! evaluation_store {
                         ));
                     }
                     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-                    sqlx::query("UPDATE evaluations SET jury_mark = $1, jury_reason = $2, jury_by = $3, jury_at = $4 WHERE id = $5")
+                    db::query("UPDATE evaluations SET jury_mark = $1, jury_reason = $2, jury_by = $3, jury_at = $4 WHERE id = $5")
                         .bind(i64::from(mark))
                         .bind(reason)
                         .bind(by)
@@ -1019,7 +1033,7 @@ macro_rules! evaluation_store {
                         Some(m) => format!("note de la commission : {proposal} ; note arrêtée : {m}"),
                         None => format!("note de la commission : {proposal}"),
                     };
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO evaluation_history (evaluation_id, at, by_user_id, kind, reason, before_value, after_value) \
                          VALUES ($1, $2, $3, 'jury_mark', $4, $5, $6)",
                     )
@@ -1038,7 +1052,7 @@ macro_rules! evaluation_store {
                 async fn set_deliberated(&self, cap: &SessionMarksCap, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     Self::ensure_open(&mut tx, cap.exam_session_id()).await?;
-                    let missing: i64 = sqlx::query_scalar(
+                    let missing: i64 = db::query_scalar(
                         "SELECT COUNT(*) FROM evaluations ev JOIN commissions c ON c.id = ev.commission_id \
                          WHERE c.exam_session_id = $1 AND ev.jury_mark IS NULL",
                     )
@@ -1050,7 +1064,7 @@ macro_rules! evaluation_store {
                             "{missing} note(s) ne sont pas encore arrêtées par le jury : arrêtez-les avant de clore la délibération"
                         )));
                     }
-                    sqlx::query("UPDATE exam_sessions SET deliberated_at = $1 WHERE id = $2")
+                    db::query("UPDATE exam_sessions SET deliberated_at = $1 WHERE id = $2")
                         .bind(now)
                         .bind(cap.exam_session_id())
                         .execute(&mut *tx)
@@ -1062,7 +1076,7 @@ macro_rules! evaluation_store {
                 async fn close_session(&self, cap: &ExamSessionCap, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     Self::ensure_open(&mut tx, cap.exam_session_id()).await?;
-                    let missing: i64 = sqlx::query_scalar(
+                    let missing: i64 = db::query_scalar(
                         "SELECT COUNT(*) FROM commission_candidates cc JOIN commissions c ON c.id = cc.commission_id \
                          LEFT JOIN evaluations ev ON ev.commission_id = cc.commission_id AND ev.student_id = cc.student_id \
                          WHERE c.exam_session_id = $1 AND (ev.id IS NULL OR ev.visa1_at IS NULL OR ev.visa2_at IS NULL)",
@@ -1076,7 +1090,7 @@ macro_rules! evaluation_store {
                              le visa des deux membres de la commission ; elle doit être remplie pour chaque candidat, quelle que soit la note"
                         )));
                     }
-                    sqlx::query("UPDATE exam_sessions SET closed_at = $1 WHERE id = $2")
+                    db::query("UPDATE exam_sessions SET closed_at = $1 WHERE id = $2")
                         .bind(now)
                         .bind(cap.exam_session_id())
                         .execute(&mut *tx)
@@ -1087,7 +1101,7 @@ macro_rules! evaluation_store {
 
                 async fn school_evaluations(&self, cap: &SchoolMarksCap, exam_session_id: i64) -> Result<Vec<SessionEvaluation>> {
                     let sql = session_evaluations_sql("c.exam_session_id = $1 AND cl.school_id = $2");
-                    let rows = sqlx::query(&sql)
+                    let rows = db::query(&sql)
                         .bind(exam_session_id)
                         .bind(cap.school_id())
                         .fetch_all(&self.pool)
@@ -1109,7 +1123,7 @@ macro_rules! evaluation_store {
                          WHERE ev.student_id = $1 AND ev.visa1_at IS NOT NULL AND ev.visa2_at IS NOT NULL {deliberated} \
                          ORDER BY e.year DESC, c.exam, ev.id"
                     );
-                    let rows = sqlx::query(&sql).bind(cap.student_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.student_id()).fetch_all(&self.pool).await?;
                     let commission_ids: Vec<i64> = rows
                         .iter()
                         .map(|r| r.try_get("commission_id"))
@@ -1121,7 +1135,7 @@ macro_rules! evaluation_store {
                              JOIN users u ON u.id = m.user_id WHERE m.commission_id IN ({}) ORDER BY m.seat",
                             placeholders(1, commission_ids.len())
                         );
-                        let mut q = sqlx::query(&sql);
+                        let mut q = db::query(&sql);
                         for id in &commission_ids {
                             q = q.bind(id);
                         }
@@ -1160,20 +1174,20 @@ macro_rules! evaluation_store {
 
                 async fn purge_session(&self, exam_session_id: i64, dry_run: bool, now: i64) -> Result<PurgeCounts> {
                     let mut tx = self.begin_write().await?;
-                    let evaluations: i64 = sqlx::query_scalar(
+                    let evaluations: i64 = db::query_scalar(
                         "SELECT COUNT(*) FROM evaluations ev JOIN commissions c ON c.id = ev.commission_id WHERE c.exam_session_id = $1",
                     )
                     .bind(exam_session_id)
                     .fetch_one(&mut *tx)
                     .await?;
-                    let history: i64 = sqlx::query_scalar(
+                    let history: i64 = db::query_scalar(
                         "SELECT COUNT(*) FROM evaluation_history h JOIN evaluations ev ON ev.id = h.evaluation_id \
                          JOIN commissions c ON c.id = ev.commission_id WHERE c.exam_session_id = $1",
                     )
                     .bind(exam_session_id)
                     .fetch_one(&mut *tx)
                     .await?;
-                    let registrations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE exam_session_id = $1")
+                    let registrations: i64 = db::query_scalar("SELECT COUNT(*) FROM registrations WHERE exam_session_id = $1")
                         .bind(exam_session_id)
                         .fetch_one(&mut *tx)
                         .await?;
@@ -1186,17 +1200,17 @@ macro_rules! evaluation_store {
                         return Ok(counts);
                     }
                     // History rows go with their evaluation (ON DELETE CASCADE).
-                    sqlx::query(
+                    db::query(
                         "DELETE FROM evaluations WHERE commission_id IN (SELECT id FROM commissions WHERE exam_session_id = $1)",
                     )
                     .bind(exam_session_id)
                     .execute(&mut *tx)
                     .await?;
-                    sqlx::query("DELETE FROM registrations WHERE exam_session_id = $1")
+                    db::query("DELETE FROM registrations WHERE exam_session_id = $1")
                         .bind(exam_session_id)
                         .execute(&mut *tx)
                         .await?;
-                    let done = sqlx::query("UPDATE exam_sessions SET purged_at = $1 WHERE id = $2")
+                    let done = db::query("UPDATE exam_sessions SET purged_at = $1 WHERE id = $2")
                         .bind(now)
                         .bind(exam_session_id)
                         .execute(&mut *tx)
@@ -1204,7 +1218,7 @@ macro_rules! evaluation_store {
                     if done.rows_affected() == 0 {
                         return Err(StoreError::NotFound);
                     }
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO audit_log (at, actor_user_id, action, target, client_ip, details) \
                          VALUES ($1, NULL, 'evaluation.purge', $2, NULL, $3)",
                     )
@@ -1221,7 +1235,7 @@ macro_rules! evaluation_store {
                 }
 
                 async fn session_dates(&self) -> Result<Vec<(i64, Option<time::Date>)>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT e.id, e.dossier_due_date, (SELECT MIN(c.exam_date) FROM commissions c WHERE c.exam_session_id = e.id) \
                          AS first_exam FROM exam_sessions e ORDER BY e.id",
                     )

@@ -13,7 +13,6 @@ macro_rules! internship_store {
             };
             use portfolio_domain::internship_form::{InternshipInput, PlacementKind};
 
-            type Db = <$row as sqlx::Row>::Database;
 
             const COLUMNS: &str = "id, student_id, kind, organisation_name, organisation_address, siret, \
                 start_date, end_date, year_of_training, full_time, tutor_name, tutor_title, tutor_email, \
@@ -75,11 +74,11 @@ macro_rules! internship_store {
 
             /// `NotFound` unless internship `id` belongs to `student_id`.
             async fn owned(
-                tx: &mut sqlx::Transaction<'static, Db>,
+                tx: &mut db::Tx,
                 student_id: i64,
                 id: i64,
             ) -> Result<()> {
-                let n: i64 = sqlx::query_scalar(
+                let n: i64 = db::query_scalar(
                     "SELECT COUNT(*) FROM internships WHERE id = $1 AND student_id = $2",
                 )
                 .bind(id)
@@ -117,7 +116,7 @@ macro_rules! internship_store {
                 ) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     let sql = format!("SELECT COUNT(*) FROM ({CANDIDATES}) x WHERE x.student_id = $2");
-                    let n: i64 = sqlx::query_scalar(&sql)
+                    let n: i64 = db::query_scalar(&sql)
                         .bind(exam_session_id)
                         .bind(d.student_id)
                         .fetch_one(&mut *tx)
@@ -125,7 +124,7 @@ macro_rules! internship_store {
                     if n == 0 {
                         return Err(StoreError::NotFound);
                     }
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO conformity_decisions (exam_session_id, student_id, decision, grounds, \
                          regularisation_deadline, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                          ON CONFLICT (exam_session_id, student_id) DO UPDATE SET decision = excluded.decision, \
@@ -148,7 +147,7 @@ macro_rules! internship_store {
 
                 async fn one_internship(&self, student_id: i64, id: i64) -> Result<InternshipRecord> {
                     let sql = format!("SELECT {COLUMNS} FROM internships WHERE id = $1 AND student_id = $2");
-                    let row = sqlx::query(&sql)
+                    let row = db::query(&sql)
                         .bind(id)
                         .bind(student_id)
                         .fetch_optional(&self.pool)
@@ -162,7 +161,7 @@ macro_rules! internship_store {
             impl InternshipStore for $store {
                 async fn create_internship(&self, cap: &DossierEditCap, i: &InternshipInput, now: i64) -> Result<i64> {
                     let mut tx = self.begin_write().await?;
-                    let id: i64 = sqlx::query_scalar(
+                    let id: i64 = db::query_scalar(
                         "INSERT INTO internships (student_id, kind, organisation_name, organisation_address, siret, \
                          start_date, end_date, year_of_training, full_time, tutor_name, tutor_title, tutor_email, \
                          objectives, schedule, created_at, updated_at) \
@@ -192,7 +191,7 @@ macro_rules! internship_store {
 
                 async fn update_internship(&self, cap: &DossierEditCap, id: i64, i: &InternshipInput, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let done = sqlx::query(
+                    let done = db::query(
                         "UPDATE internships SET kind = $1, organisation_name = $2, organisation_address = $3, siret = $4, \
                          start_date = $5, end_date = $6, year_of_training = $7, full_time = $8, tutor_name = $9, \
                          tutor_title = $10, tutor_email = $11, objectives = $12, schedule = $13, updated_at = $14 \
@@ -227,7 +226,7 @@ macro_rules! internship_store {
                 async fn delete_internship(&self, cap: &DossierEditCap, id: i64, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), id).await?;
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO blob_deletions (storage_key, queued_at) \
                          SELECT certificate_key, $2 FROM internships WHERE id = $1 AND certificate_key IS NOT NULL \
                          ON CONFLICT DO NOTHING",
@@ -236,7 +235,7 @@ macro_rules! internship_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                    sqlx::query("DELETE FROM internships WHERE id = $1")
+                    db::query("DELETE FROM internships WHERE id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
@@ -246,7 +245,7 @@ macro_rules! internship_store {
 
                 async fn internships(&self, cap: &StudentCap) -> Result<Vec<InternshipRecord>> {
                     let sql = format!("SELECT {COLUMNS} FROM internships WHERE student_id = $1 ORDER BY start_date, id");
-                    let rows = sqlx::query(&sql)
+                    let rows = db::query(&sql)
                         .bind(cap.student_id())
                         .fetch_all(&self.pool)
                         .await?;
@@ -267,7 +266,7 @@ macro_rules! internship_store {
                 async fn save_weekly_report(&self, cap: &DossierEditCap, internship_id: i64, week_start: time::Date, body: &str, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), internship_id).await?;
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO weekly_reports (internship_id, week_start, body, created_at, updated_at) \
                          VALUES ($1, $2, $3, $4, $4) \
                          ON CONFLICT (internship_id, week_start) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
@@ -284,7 +283,7 @@ macro_rules! internship_store {
                 }
 
                 async fn weekly_reports(&self, student_id: i64, internship_id: i64) -> Result<Vec<WeeklyReportRecord>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT w.id, w.internship_id, w.week_start, w.body, w.updated_at FROM weekly_reports w \
                          JOIN internships i ON i.id = w.internship_id \
                          WHERE w.internship_id = $1 AND i.student_id = $2 ORDER BY w.week_start",
@@ -313,7 +312,7 @@ macro_rules! internship_store {
                     }
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), internship_id).await?;
-                    let id: i64 = sqlx::query_scalar(
+                    let id: i64 = db::query_scalar(
                         "INSERT INTO internship_reviews (internship_id, author_kind, author_id, author_name, body, created_at) \
                          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     )
@@ -331,7 +330,7 @@ macro_rules! internship_store {
                 }
 
                 async fn internship_reviews(&self, student_id: i64, internship_id: i64) -> Result<Vec<InternshipReviewRecord>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT r.id, r.internship_id, r.author_kind, r.author_name, r.body, r.created_at \
                          FROM internship_reviews r JOIN internships i ON i.id = r.internship_id \
                          WHERE r.internship_id = $1 AND i.student_id = $2 ORDER BY r.id",
@@ -358,7 +357,7 @@ macro_rules! internship_store {
                 async fn set_certificate_scan(&self, cap: &DossierEditCap, internship_id: i64, storage_key: &str, name: &str, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), internship_id).await?;
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO blob_deletions (storage_key, queued_at) \
                          SELECT certificate_key, $2 FROM internships WHERE id = $1 AND certificate_key IS NOT NULL \
                          ON CONFLICT DO NOTHING",
@@ -367,7 +366,7 @@ macro_rules! internship_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                    sqlx::query(
+                    db::query(
                         "UPDATE internships SET certificate_key = $1, certificate_name = $2, certificate_state = 'unsigned', \
                          certificate_signed_by = NULL, certificate_signed_at = NULL, updated_at = $3 WHERE id = $4",
                     )
@@ -386,7 +385,7 @@ macro_rules! internship_store {
                         return Err(StoreError::NotFound);
                     }
                     let mut tx = self.begin_write().await?;
-                    let done = sqlx::query(
+                    let done = db::query(
                         "UPDATE internships SET certificate_state = 'signed', certificate_signed_by = $1, \
                          certificate_signed_at = $2, updated_at = $2 WHERE id = $3 AND student_id = $4",
                     )
@@ -406,7 +405,7 @@ macro_rules! internship_store {
                 async fn create_tutor_link(&self, cap: &ReviewCap, internship_id: i64, token_hash: &str, created_by: i64, expires_at: i64, now: i64) -> Result<i64> {
                     let mut tx = self.begin_write().await?;
                     owned(&mut tx, cap.student_id(), internship_id).await?;
-                    let id: i64 = sqlx::query_scalar(
+                    let id: i64 = db::query_scalar(
                         "INSERT INTO tutor_links (internship_id, token_hash, created_by, created_at, expires_at) \
                          VALUES ($1, $2, $3, $4, $5) RETURNING id",
                     )
@@ -423,7 +422,7 @@ macro_rules! internship_store {
                 }
 
                 async fn tutor_links(&self, cap: &StudentCap, internship_id: i64) -> Result<Vec<TutorLinkRecord>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT l.id, l.internship_id, l.created_at, l.expires_at, l.revoked_at FROM tutor_links l \
                          JOIN internships i ON i.id = l.internship_id \
                          WHERE l.internship_id = $1 AND i.student_id = $2 ORDER BY l.id DESC",
@@ -447,7 +446,7 @@ macro_rules! internship_store {
 
                 async fn revoke_tutor_link(&self, cap: &ReviewCap, link_id: i64, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let done = sqlx::query(
+                    let done = db::query(
                         "UPDATE tutor_links SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND internship_id IN \
                          (SELECT id FROM internships WHERE student_id = $3)",
                     )
@@ -464,7 +463,7 @@ macro_rules! internship_store {
                 }
 
                 async fn tutor_link_facts(&self, token_hash: &str) -> Result<Option<TutorLinkFacts>> {
-                    let row = sqlx::query(
+                    let row = db::query(
                         "SELECT l.internship_id, i.student_id, l.expires_at, l.revoked_at FROM tutor_links l \
                          JOIN internships i ON i.id = l.internship_id WHERE l.token_hash = $1",
                     )
@@ -484,13 +483,13 @@ macro_rules! internship_store {
 
                 async fn candidate_facts(&self, cap: &StudentCap) -> Result<Option<CandidateFactsRecord>> {
                     let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id = $1");
-                    let row = sqlx::query(&sql).bind(cap.student_id()).fetch_optional(&self.pool).await?;
+                    let row = db::query(&sql).bind(cap.student_id()).fetch_optional(&self.pool).await?;
                     row.as_ref().map(facts_from_row).transpose()
                 }
 
                 async fn set_candidate_facts(&self, cap: &ReviewCap, f: &CandidateFactsRecord, by: i64, now: i64) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query(
+                    db::query(
                         "INSERT INTO candidate_facts (student_id, continuing_education, reduction_reason, \
                          positioning_request, distance_status, exam_date, updated_by, updated_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (student_id) DO UPDATE SET \
@@ -518,7 +517,7 @@ macro_rules! internship_store {
                         "SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id IN \
                          (SELECT user_id FROM students WHERE class_id = $1)"
                     );
-                    let rows = sqlx::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
                     rows.iter().map(facts_from_row).collect()
                 }
 
@@ -532,12 +531,12 @@ macro_rules! internship_store {
                         "SELECT {cols} FROM internships i JOIN students s ON s.user_id = i.student_id \
                          WHERE s.class_id = $1 ORDER BY i.student_id, i.start_date, i.id"
                     );
-                    let rows = sqlx::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
                     rows.iter().map(from_row).collect()
                 }
 
                 async fn class_realisation_tags(&self, cap: &ClassCap) -> Result<Vec<(i64, i64, String)>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT r.student_id, r.id, t.skill_code FROM realisation_skills t \
                          JOIN realisations r ON r.id = t.realisation_id JOIN students s ON s.user_id = r.student_id \
                          WHERE s.class_id = $1",
@@ -551,7 +550,7 @@ macro_rules! internship_store {
                 }
 
                 async fn class_submissions(&self, cap: &ClassCap) -> Result<Vec<(i64, i64)>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT d.student_id, MAX(d.submitted_at) AS at FROM dossier_submissions d \
                          JOIN students s ON s.user_id = d.student_id \
                          WHERE s.class_id = $1 AND d.reopened_at IS NULL GROUP BY d.student_id",
@@ -565,7 +564,7 @@ macro_rules! internship_store {
                 }
 
                 async fn last_weekly_reports(&self, cap: &ClassCap) -> Result<Vec<(i64, Option<time::Date>)>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT s.user_id, MAX(w.week_start) AS last_week FROM students s \
                          LEFT JOIN internships i ON i.student_id = s.user_id \
                          LEFT JOIN weekly_reports w ON w.internship_id = i.id \
@@ -591,7 +590,7 @@ macro_rules! internship_store {
             impl ConformityStore for $store {
                 async fn set_dossier_due_date(&self, cap: &ExamSessionCap, date: Option<time::Date>) -> Result<()> {
                     let mut tx = self.begin_write().await?;
-                    let done = sqlx::query("UPDATE exam_sessions SET dossier_due_date = $1 WHERE id = $2")
+                    let done = db::query("UPDATE exam_sessions SET dossier_due_date = $1 WHERE id = $2")
                         .bind(date.map(date_to_sql))
                         .bind(cap.exam_session_id())
                         .execute(&mut *tx)
@@ -611,7 +610,7 @@ macro_rules! internship_store {
                          JOIN schools sc ON sc.id = c.school_id WHERE s.user_id IN ({CANDIDATES}) \
                          ORDER BY u.last_name, u.first_name, u.id"
                     );
-                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
                     rows.iter()
                         .map(|r| {
                             Ok(SessionCandidate {
@@ -645,7 +644,7 @@ macro_rules! internship_store {
                          LEFT JOIN conformity_decisions d ON d.exam_session_id = e.id AND d.student_id = cc.student_id \
                          WHERE cc.student_id = $1 ORDER BY e.year DESC, e.id"
                     );
-                    let rows = sqlx::query(&sql)
+                    let rows = db::query(&sql)
                     .bind(cap.student_id())
                     .fetch_all(&self.pool)
                     .await?;
@@ -685,7 +684,7 @@ macro_rules! internship_store {
 
                 async fn session_candidate_facts(&self, cap: &ExamSessionCap) -> Result<Vec<CandidateFactsRecord>> {
                     let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id IN ({CANDIDATES})");
-                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
                     rows.iter().map(facts_from_row).collect()
                 }
 
@@ -693,7 +692,7 @@ macro_rules! internship_store {
                     let sql = format!(
                         "SELECT {COLUMNS} FROM internships WHERE student_id IN ({CANDIDATES}) ORDER BY student_id, start_date, id"
                     );
-                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
                     rows.iter().map(from_row).collect()
                 }
 
@@ -702,7 +701,7 @@ macro_rules! internship_store {
                         "SELECT student_id, MAX(submitted_at) AS at FROM dossier_submissions \
                          WHERE reopened_at IS NULL AND student_id IN ({CANDIDATES}) GROUP BY student_id"
                     );
-                    let rows = sqlx::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
+                    let rows = db::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
                     rows.iter()
                         .map(|r| Ok((r.try_get("student_id")?, r.try_get("at")?)))
                         .collect()
@@ -717,7 +716,7 @@ macro_rules! internship_store {
                 }
 
                 async fn conformity_decisions(&self, cap: &ExamSessionCap) -> Result<Vec<ConformityDecisionRecord>> {
-                    let rows = sqlx::query(
+                    let rows = db::query(
                         "SELECT student_id, decision, grounds, regularisation_deadline, decided_at \
                          FROM conformity_decisions WHERE exam_session_id = $1 ORDER BY student_id",
                     )

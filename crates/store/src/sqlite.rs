@@ -1,18 +1,20 @@
-//! The embedded backend: one SQLite file, WAL journal, busy timeout on every pooled connection,
-//! writes opened with `BEGIN IMMEDIATE`.
+//! The embedded backend: one SQLite file, WAL journal, busy timeout on every connection, writes
+//! opened with `BEGIN IMMEDIATE` on the one writer connection. Queries run through [`crate::lite`]
+//! on the calling thread; sqlx only runs the migrations.
 
+use crate::lite::{self as db, Pool};
 use crate::sql::sql_store;
 use crate::sql_dossier::dossier_store;
 use crate::sql_evaluation::evaluation_store;
 use crate::sql_internship::internship_store;
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pool: Pool,
+    snapshots: crate::cache::Immutable<DossierSnapshot>,
 }
 
 impl SqliteStore {
@@ -24,21 +26,30 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .min_connections(1)
+        let path = options.get_filename().to_path_buf();
+        if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
+            return Err(StoreError::Invalid(
+                "une base SQLite en mémoire n’est pas prise en charge : donnez un fichier, sqlite://CHEMIN".into(),
+            ));
+        }
+        let migrator = SqlitePoolOptions::new()
+            .max_connections(1)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        sqlx::migrate!("migrations/sqlite").run(&migrator).await?;
+        migrator.close().await;
+        Ok(SqliteStore {
+            pool: Pool::open(&path)?,
+            snapshots: crate::cache::Immutable::new(crate::SNAPSHOTS_KEPT),
+        })
     }
 }
 
-sql_store!(SqliteStore, sqlx::sqlite::SqliteRow, "BEGIN IMMEDIATE");
-dossier_store!(SqliteStore, sqlx::sqlite::SqliteRow);
-internship_store!(SqliteStore, sqlx::sqlite::SqliteRow);
-evaluation_store!(SqliteStore, sqlx::sqlite::SqliteRow);
+sql_store!(SqliteStore, crate::lite::LiteRow);
+dossier_store!(SqliteStore, crate::lite::LiteRow);
+internship_store!(SqliteStore, crate::lite::LiteRow);
+evaluation_store!(SqliteStore, crate::lite::LiteRow);
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -47,7 +58,7 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        db::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
@@ -65,7 +76,7 @@ impl Store for SqliteStore {
             ))
         })?;
         // VACUUM INTO writes a consistent snapshot while the server keeps running.
-        sqlx::query("VACUUM INTO $1")
+        db::query("VACUUM INTO $1")
             .bind(target)
             .execute(&self.pool)
             .await?;
@@ -77,6 +88,6 @@ impl Store for SqliteStore {
     }
 
     async fn close(&self) {
-        self.pool.close().await;
+        self.pool.close();
     }
 }

@@ -141,6 +141,10 @@ pub struct ExamSessionRecord {
     pub closed_at: Option<i64>,
     /// When the evaluation documents were purged at the end of their retention.
     pub purged_at: Option<i64>,
+    /// Changes to the session's evaluations and commissions so far (kept by triggers): what
+    /// was computed from them at one version still holds while the version is the same.
+    #[serde(skip)]
+    pub evaluations_version: i64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -166,6 +170,15 @@ pub struct SessionRecord {
     pub csrf_token: String,
     pub created_at: i64,
     pub last_seen_at: i64,
+}
+
+/// What a request presents its session cookie for: the session, its user (not disabled) and
+/// every grant of the user, read together.
+#[derive(Debug, Clone)]
+pub struct SessionActor {
+    pub session: SessionRecord,
+    pub user: UserRecord,
+    pub grants: Vec<portfolio_domain::role::Grant>,
 }
 
 /// One line of the audit log. Never holds a password or a token.
@@ -439,7 +452,8 @@ impl DossierSnapshot {
 pub struct SubmissionRecord {
     pub id: i64,
     pub submitted_at: i64,
-    pub snapshot: DossierSnapshot,
+    /// Shared: the store keeps parsed snapshots, which never change once handed in.
+    pub snapshot: std::sync::Arc<DossierSnapshot>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -106,7 +106,7 @@ async fn export_one(
     let snapshot = match store.current_submission(&cap).await? {
         Some(s) => {
             totals.handed_in.fetch_add(1, Ordering::Relaxed);
-            s.snapshot
+            (*s.snapshot).clone()
         }
         None => {
             let profile = store.student_profile(&cap).await?;

@@ -32,6 +32,34 @@ pub struct AppState {
     /// The bytes of uploaded files.
     pub blobs: DynBlobStore,
     pub config: Arc<WebConfig>,
+    /// What pages keep between requests.
+    pub caches: Arc<Caches>,
+}
+
+/// What pages keep between requests, each entry with what tells whether it is still current.
+#[derive(Default)]
+pub struct Caches {
+    /// By exam session: the harmonisation's figures at a version of its evaluations.
+    harmonisation: std::sync::Mutex<std::collections::HashMap<i64, Arc<pages::jury::Harmonised>>>,
+    /// Taken to compute figures, so that concurrent requests compute them once.
+    harmonising: tokio::sync::Mutex<()>,
+}
+
+impl Caches {
+    fn harmonisation(&self, session_id: i64) -> Option<Arc<pages::jury::Harmonised>> {
+        self.harmonisation
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&session_id)
+            .cloned()
+    }
+
+    fn keep_harmonisation(&self, session_id: i64, figures: Arc<pages::jury::Harmonised>) {
+        self.harmonisation
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(session_id, figures);
+    }
 }
 
 impl AppState {
@@ -40,6 +68,7 @@ impl AppState {
             store,
             blobs,
             config: Arc::new(config),
+            caches: Arc::new(Caches::default()),
         }
     }
 }

@@ -86,9 +86,11 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Session
         return Ok(None);
     };
     let id_hash = hash_token(token);
-    let Some(record) = state.store.session(&id_hash).await? else {
+    // Session, user and grants in one query: every request with a cookie pays for it.
+    let Some(found) = state.store.session_actor(&id_hash).await? else {
         return Ok(None);
     };
+    let record = found.session;
     let now = now();
     let cfg = &state.config;
     if now - record.last_seen_at > cfg.idle_timeout_secs
@@ -103,17 +105,10 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Session
     if now - record.last_seen_at >= touch_every {
         state.store.touch_session(&id_hash, now).await?;
     }
-    let Some(user) = state.store.user(record.user_id).await? else {
-        return Ok(None);
-    };
-    if user.disabled {
-        return Ok(None);
-    }
-    let grants = state.store.grants_of(user.id).await?;
     Ok(Some(SessionCtx {
         id_hash,
-        actor: Actor::new(user.id, grants),
-        user,
+        actor: Actor::new(found.user.id, found.grants),
+        user: found.user,
         csrf_token: record.csrf_token,
     }))
 }

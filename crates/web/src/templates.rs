@@ -681,10 +681,11 @@ pub struct HarmonisationPage {
     pub arrested: usize,
     /// When the jury deliberated.
     pub deliberated: Option<String>,
-    /// One per grid: Bloc 1, Bloc 2 SISR, Bloc 2 SLAM (those with evaluations).
-    pub sections: Vec<HarmonisationSection>,
+    /// The figures of every grid, rendered by [`HarmonisationSections`] once per version of the
+    /// session's evaluations.
+    pub sections_html: std::sync::Arc<str>,
     /// Every commission with evaluations, for the selector.
-    pub choices: Vec<Choice>,
+    pub choices: std::sync::Arc<[Choice]>,
     /// The commission shown with its candidates (`?commission=ID`).
     pub selected: Option<CommissionMarks>,
     pub notice: Option<Notice>,
@@ -697,6 +698,15 @@ impl HarmonisationPage {
             .as_ref()
             .is_some_and(|s| s.id.to_string() == value)
     }
+}
+
+/// The figures of a session's grids: one section per grid, Bloc 1, Bloc 2 SISR, Bloc 2 SLAM
+/// (those with evaluations).
+#[derive(Template)]
+#[template(path = "components/harmonisation_sections.html")]
+pub struct HarmonisationSections {
+    pub session_id: i64,
+    pub sections: Vec<HarmonisationSection>,
 }
 
 /// Count, mean and standard deviation of proposed marks (French decimals).

@@ -488,7 +488,7 @@ async fn a_handed_in_dossier_is_frozen_keeps_its_files_and_can_be_reopened() {
             .expect("read")
             .expect("some");
         assert_eq!((current.id, current.submitted_at), (id, 3));
-        assert_eq!(current.snapshot, snapshot);
+        assert_eq!(*current.snapshot, snapshot);
         assert_eq!(
             current.snapshot.storage_keys(),
             ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]

@@ -97,16 +97,22 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
     };
     let b1 = competencies("B1");
     let b2 = competencies(bloc2_code(class.track));
+    // Skill or competency code → the competency it counts for, then
     // (student, competency) → the réalisations that mobilise it.
+    let competency_of: HashMap<&str, &str> = b1
+        .iter()
+        .chain(b2.iter())
+        .flat_map(|(competency, codes)| {
+            codes.iter().map(move |c| (c.as_str(), competency.as_str()))
+        })
+        .collect();
     let mut mobilised: HashMap<(i64, &str), BTreeSet<i64>> = HashMap::new();
     for (student, realisation, code) in &tags {
-        for (competency, codes) in b1.iter().chain(b2.iter()) {
-            if codes.contains(code) {
-                mobilised
-                    .entry((*student, competency.as_str()))
-                    .or_default()
-                    .insert(*realisation);
-            }
+        if let Some(competency) = competency_of.get(code.as_str()) {
+            mobilised
+                .entry((*student, competency))
+                .or_default()
+                .insert(*realisation);
         }
     }
     let mut by_student: HashMap<i64, Vec<InternshipRecord>> = HashMap::new();

@@ -19,14 +19,15 @@
 //! signed — the store refuses it before anyway).
 
 use super::browse::path_id;
-use super::{Form, attachment, blocking, layout};
+use super::{Form, attachment, blocking, layout, render};
 use crate::AppState;
 use crate::charts::{self, LEVEL_COLOURS, StackedBar, StackedGroup};
 use crate::error::{AppError, AppResult};
 use crate::session::{Authenticated, SessionCtx, client_ip, deny, now};
 use crate::templates::{
     BordereauxPage, Choice, CommissionCharts, CommissionFiguresLine, CommissionMarks, Figures,
-    HarmonisationPage, HarmonisationSection, JuryRow, Layout, Notice, format_datetime,
+    HarmonisationPage, HarmonisationSection, HarmonisationSections, JuryRow, Notice,
+    format_datetime,
 };
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -39,12 +40,13 @@ use portfolio_domain::grid::{
     CONTRIBUTION_ROW, GridRowSpec, MarkSheet, MarkSheetRow, form_short_label, grid_rows,
 };
 use portfolio_domain::harmonisation::{
-    CommissionFigures, Deviation, Evaluated, MIN_CANDIDATES, Spread, harmonise,
+    CommissionFigures, Deviation, Evaluated, Harmonisation, MIN_CANDIDATES, Spread, harmonise,
 };
 use portfolio_domain::session_labels::{DossierExam, SessionLabels, exam_title_of_block};
 use portfolio_framework::{ExamForm, MasteryLevel, Track};
 use portfolio_store::{ExamSessionRecord, SessionEvaluation};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The most characters of the jury's reason for a mark.
 const MAX_REASON: usize = 1000;
@@ -230,18 +232,45 @@ fn commission_charts(
 }
 
 /// The sections of the page, and the charts of the `selected` commission in each grid.
+/// The figures of one grid of the session, kept to chart a commission on demand.
+struct GridFigures {
+    grid: Grid,
+    rows: Vec<GridRowSpec>,
+    figures: Harmonisation,
+    /// Evaluations without a proposed mark, per commission.
+    without: HashMap<i64, usize>,
+}
+
+impl GridFigures {
+    fn charts(&self, id: i64, name: &str) -> Option<CommissionCharts> {
+        self.figures
+            .commissions
+            .iter()
+            .find(|c| c.commission_id == id)
+            .map(|c| {
+                commission_charts(
+                    self.grid,
+                    &self.rows,
+                    name,
+                    c,
+                    &self.figures,
+                    self.without.get(&id).copied().unwrap_or(0),
+                )
+            })
+    }
+}
+
 fn sections(
     labels: &SessionLabels,
     evaluations: &[SessionEvaluation],
     names: &HashMap<i64, String>,
-    selected: Option<i64>,
-) -> (Vec<HarmonisationSection>, Vec<CommissionCharts>) {
+) -> (Vec<HarmonisationSection>, Vec<GridFigures>) {
     let mut by_grid: HashMap<Grid, Vec<&SessionEvaluation>> = HashMap::new();
     for e in evaluations {
         by_grid.entry(Grid::of(e)).or_default().push(e);
     }
     let mut out = Vec::new();
-    let mut selected_charts = Vec::new();
+    let mut grids = Vec::new();
     for grid in Grid::ALL {
         let Some(items) = by_grid.get(&grid) else {
             continue;
@@ -306,9 +335,6 @@ fn sections(
             .filter(|c| c.flagged)
             .filter_map(|c| charts_of(c.id))
             .collect();
-        if let Some(c) = selected.and_then(charts_of) {
-            selected_charts.push(c);
-        }
         let session_groups: Vec<StackedGroup> = rows
             .iter()
             .enumerate()
@@ -344,8 +370,14 @@ fn sections(
             commissions,
             flagged: flagged_charts,
         });
+        grids.push(GridFigures {
+            grid,
+            rows,
+            figures: h,
+            without,
+        });
     }
-    (out, selected_charts)
+    (out, grids)
 }
 
 fn jury_row(e: &SessionEvaluation) -> JuryRow {
@@ -400,17 +432,29 @@ fn notice(done: Option<&str>) -> Option<Notice> {
 }
 
 /// Everything the page shows, computed from the session and its evaluations.
-fn harmonisation_page(
-    layout: Layout,
-    session: ExamSessionRecord,
-    evaluations: Vec<SessionEvaluation>,
-    selected: Option<i64>,
-    notice: Option<Notice>,
-) -> AppResult<HarmonisationPage> {
+/// What the harmonisation shows of a session at one version of its evaluations: computed from
+/// every grid of the session once, then kept until the version changes — a grid saved or
+/// signed, a mark arrested, a commission renamed, by this server or another (the triggers of
+/// migration 0008 count every change in its own transaction).
+pub struct Harmonised {
+    version: i64,
+    labels: SessionLabels,
+    sections_html: Arc<str>,
+    choices: Arc<[Choice]>,
+    names: HashMap<i64, String>,
+    evaluations: usize,
+    arrested: usize,
+    grids: Vec<GridFigures>,
+}
+
+fn harmonised(
+    session: &ExamSessionRecord,
+    evaluations: &[SessionEvaluation],
+) -> AppResult<Harmonised> {
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut counts: HashMap<i64, usize> = HashMap::new();
     let mut order: Vec<i64> = Vec::new();
-    for e in &evaluations {
+    for e in evaluations {
         let id = e.evaluation.commission_id;
         *counts.entry(id).or_insert_with(|| {
             order.push(id);
@@ -418,10 +462,12 @@ fn harmonisation_page(
         }) += 1;
         names.entry(id).or_insert_with(|| e.commission_name.clone());
     }
-    if selected.is_some_and(|id| !names.contains_key(&id)) {
-        return Err(AppError::NotFound);
+    let (sections, grids) = sections(&session.labels, evaluations, &names);
+    let sections_html = HarmonisationSections {
+        session_id: session.id,
+        sections,
     }
-    let (sections, selected_charts) = sections(&session.labels, &evaluations, &names, selected);
+    .render()?;
     let choices = order
         .iter()
         .map(|id| Choice {
@@ -433,32 +479,45 @@ fn harmonisation_page(
             ),
         })
         .collect();
-    let selected = selected.map(|id| CommissionMarks {
-        id,
-        name: names.get(&id).cloned().unwrap_or_default(),
-        charts: selected_charts,
-        rows: evaluations
-            .iter()
-            .filter(|e| e.evaluation.commission_id == id)
-            .map(jury_row)
-            .collect(),
-    });
-    Ok(HarmonisationPage {
-        layout,
-        rule: deviation_rule(),
+    Ok(Harmonised {
+        version: session.evaluations_version,
+        labels: session.labels.clone(),
+        sections_html: sections_html.into(),
+        choices,
+        names,
         evaluations: evaluations.len(),
         arrested: evaluations
             .iter()
             .filter(|e| e.evaluation.jury_mark.is_some())
             .count(),
-        deliberated: session.deliberated_at.map(format_datetime),
-        session,
-        sections,
-        choices,
-        selected,
-        notice,
-        error: None,
+        grids,
     })
+}
+
+/// The figures of the session at the version just read with it: kept ones if they are of that
+/// version, otherwise computed (once, however many requests ask at the same time).
+async fn harmonised_of(
+    state: &AppState,
+    cap: &SessionMarksCap,
+    session: &ExamSessionRecord,
+) -> AppResult<Arc<Harmonised>> {
+    let current = |h: &Arc<Harmonised>| {
+        h.version == session.evaluations_version && h.labels == session.labels
+    };
+    if let Some(h) = state.caches.harmonisation(session.id).filter(current) {
+        return Ok(h);
+    }
+    let _turn = state.caches.harmonising.lock().await;
+    if let Some(h) = state.caches.harmonisation(session.id).filter(current) {
+        return Ok(h);
+    }
+    // Read after the version: what is computed is at least as new as the version it is kept
+    // under, so a later change can only make it be computed again, never shown stale.
+    let evaluations = state.store.session_evaluations(cap).await?;
+    let s = session.clone();
+    let h = Arc::new(blocking(move || harmonised(&s, &evaluations)).await?);
+    state.caches.keep_harmonisation(session.id, h.clone());
+    Ok(h)
 }
 
 /// GET `/exam-sessions/{id}/harmonisation[?commission=ID]`.
@@ -475,15 +534,38 @@ pub async fn harmonisation(
         Some(raw) => Some(path_id(raw)?),
     };
     let session = state.store.exam_session(&cap.session()).await?;
-    let evaluations = state.store.session_evaluations(&cap).await?;
-    let layout = layout(&ctx);
-    let notice = notice(q.done.as_deref());
-    let html = blocking(move || {
-        let page = harmonisation_page(layout, session, evaluations, selected, notice)?;
-        Ok(Html(page.render()?))
-    })
-    .await?;
-    Ok(html.into_response())
+    let figures = harmonised_of(&state, &cap, &session).await?;
+    let selected = match selected {
+        None => None,
+        Some(id) => {
+            let name = figures.names.get(&id).cloned().ok_or(AppError::NotFound)?;
+            let rows = state.store.commission_evaluations(&cap, id).await?;
+            Some(CommissionMarks {
+                id,
+                charts: figures
+                    .grids
+                    .iter()
+                    .filter_map(|g| g.charts(id, &name))
+                    .collect(),
+                rows: rows.iter().map(jury_row).collect(),
+                name,
+            })
+        }
+    };
+    let page = HarmonisationPage {
+        layout: layout(&ctx),
+        rule: deviation_rule(),
+        evaluations: figures.evaluations,
+        arrested: figures.arrested,
+        deliberated: session.deliberated_at.map(format_datetime),
+        session,
+        sections_html: figures.sections_html.clone(),
+        choices: figures.choices.clone(),
+        selected,
+        notice: notice(q.done.as_deref()),
+        error: None,
+    };
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(serde::Deserialize)]

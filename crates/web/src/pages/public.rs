@@ -30,7 +30,7 @@ pub async fn visible_snapshot(
 ) -> AppResult<(DossierSnapshot, Option<i64>)> {
     let view = load_dossier(state, cap).await?;
     if let (true, Some(s)) = (view.frozen, &view.submission) {
-        return Ok((s.snapshot.clone(), Some(s.submitted_at)));
+        return Ok(((*s.snapshot).clone(), Some(s.submitted_at)));
     }
     let profile = state.store.student_profile(cap).await?;
     let e5 = state.store.e5_choice(cap).await?;
