@@ -350,7 +350,7 @@ pub trait InternshipStore: Send + Sync {
     ) -> Result<()>;
     async fn class_candidate_facts(&self, cap: &ClassCap) -> Result<Vec<CandidateFactsRecord>>;
     /// Every internship of the students of the class, in one query.
-    async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipRecord>>;
+    async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipSummary>>;
     /// (student, réalisation, skill code) of every tag of the class's réalisations, in one query.
     async fn class_realisation_tags(&self, cap: &ClassCap) -> Result<Vec<(i64, i64, String)>>;
     /// (student, handed in at) of the class's dossiers handed in and in force.
@@ -385,7 +385,7 @@ pub trait ConformityStore: Send + Sync {
         decision: &NewConformityDecision,
     ) -> Result<()>;
     /// Every internship of the session's candidates, in one query.
-    async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipRecord>>;
+    async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipSummary>>;
     /// (candidate, handed in at) of the dossiers handed in and in force.
     async fn session_submissions(&self, cap: &ExamSessionCap) -> Result<Vec<(i64, i64)>>;
     /// Records (or replaces) the decision on a candidate of the session.
@@ -453,6 +453,12 @@ pub trait EvaluationStore: Send + Sync {
         slots: &[SlotInput],
     ) -> Result<()>;
     async fn roster(&self, cap: &CommissionCap) -> Result<Vec<RosterEntry>>;
+    /// One candidate of the commission's roster, if they are on it.
+    async fn roster_entry(
+        &self,
+        cap: &CommissionCap,
+        student_id: i64,
+    ) -> Result<Option<RosterEntry>>;
     /// What a head of school sends the jury for a session: the school's candidates with their
     /// commission, registration and evaluation (marks included: a school-marks capability).
     async fn school_transmission(

@@ -734,6 +734,15 @@ macro_rules! evaluation_store {
                         .collect())
                 }
 
+                async fn roster_entry(&self, cap: &CommissionCap, student_id: i64) -> Result<Option<RosterEntry>> {
+                    Ok(self
+                        .roster_where("cc.commission_id = $1 AND cc.student_id = $2", cap.commission_id(), student_id)
+                        .await?
+                        .into_iter()
+                        .map(|(_, e)| e)
+                        .next())
+                }
+
                 async fn school_transmission(&self, cap: &SchoolMarksCap, exam_session_id: i64) -> Result<Transmission> {
                     let sql = format!("SELECT {EXAM_SESSION_COLUMNS} FROM exam_sessions e WHERE e.id = $1");
                     let session = db::query(&sql)

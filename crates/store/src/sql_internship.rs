@@ -34,6 +34,32 @@ macro_rules! internship_store {
                 }
             }
 
+            /// The columns of [`InternshipSummary`] (table alias `i`).
+            const SUMMARY_COLUMNS: &str = "i.id, i.student_id, i.kind, i.organisation_name, i.start_date, \
+                i.end_date, i.year_of_training, i.full_time, i.certificate_state";
+
+            fn summary_from_row(r: &$row) -> Result<InternshipSummary> {
+                let kind: &str = r.try_get("kind")?;
+                let start: &str = r.try_get("start_date")?;
+                let end: &str = r.try_get("end_date")?;
+                let state: &str = r.try_get("certificate_state")?;
+                let year: i64 = r.try_get("year_of_training")?;
+                Ok(InternshipSummary {
+                    id: r.try_get("id")?,
+                    student_id: r.try_get("student_id")?,
+                    kind: PlacementKind::parse(kind).ok_or_else(|| {
+                        StoreError::Invalid(format!("type de période inconnu en base : {kind}"))
+                    })?,
+                    organisation_name: r.try_get("organisation_name")?,
+                    period: period_from_sql(start, end)?,
+                    year_of_training: u8::try_from(year).unwrap_or(1),
+                    full_time: r.try_get("full_time")?,
+                    certificate_state: CertificateState::parse(state).ok_or_else(|| {
+                        StoreError::Invalid(format!("état d’attestation inconnu en base : {state}"))
+                    })?,
+                })
+            }
+
             fn from_row(r: &$row) -> Result<InternshipRecord> {
                 let kind: String = r.try_get("kind")?;
                 let start: String = r.try_get("start_date")?;
@@ -521,32 +547,33 @@ macro_rules! internship_store {
                     rows.iter().map(facts_from_row).collect()
                 }
 
-                async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipRecord>> {
-                    let cols = COLUMNS
-                        .split(", ")
-                        .map(|c| format!("i.{}", c.trim()))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipSummary>> {
                     let sql = format!(
-                        "SELECT {cols} FROM internships i JOIN students s ON s.user_id = i.student_id \
+                        "SELECT {SUMMARY_COLUMNS} FROM internships i JOIN students s ON s.user_id = i.student_id \
                          WHERE s.class_id = $1 ORDER BY i.student_id, i.start_date, i.id"
                     );
                     let rows = db::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
-                    rows.iter().map(from_row).collect()
+                    rows.iter().map(summary_from_row).collect()
                 }
 
                 async fn class_realisation_tags(&self, cap: &ClassCap) -> Result<Vec<(i64, i64, String)>> {
+                    // One row per réalisation, its codes joined (`string_agg`: SQLite 3.44 and
+                    // PostgreSQL): a class has a few hundred réalisations and thousands of tags.
                     let rows = db::query(
-                        "SELECT r.student_id, r.id, t.skill_code FROM realisation_skills t \
+                        "SELECT r.student_id, r.id, string_agg(t.skill_code, ',') AS codes FROM realisation_skills t \
                          JOIN realisations r ON r.id = t.realisation_id JOIN students s ON s.user_id = r.student_id \
-                         WHERE s.class_id = $1",
+                         WHERE s.class_id = $1 GROUP BY r.student_id, r.id",
                     )
                     .bind(cap.class_id())
                     .fetch_all(&self.pool)
                     .await?;
-                    rows.iter()
-                        .map(|r| Ok((r.try_get("student_id")?, r.try_get("id")?, r.try_get("skill_code")?)))
-                        .collect()
+                    let mut out = Vec::with_capacity(rows.len() * 4);
+                    for r in &rows {
+                        let (student, realisation): (i64, i64) = (r.try_get("student_id")?, r.try_get("id")?);
+                        let codes: &str = r.try_get("codes")?;
+                        out.extend(codes.split(',').map(|c| (student, realisation, c.to_string())));
+                    }
+                    Ok(out)
                 }
 
                 async fn class_submissions(&self, cap: &ClassCap) -> Result<Vec<(i64, i64)>> {
@@ -688,12 +715,13 @@ macro_rules! internship_store {
                     rows.iter().map(facts_from_row).collect()
                 }
 
-                async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipRecord>> {
+                async fn session_internships(&self, cap: &ExamSessionCap) -> Result<Vec<InternshipSummary>> {
                     let sql = format!(
-                        "SELECT {COLUMNS} FROM internships WHERE student_id IN ({CANDIDATES}) ORDER BY student_id, start_date, id"
+                        "SELECT {SUMMARY_COLUMNS} FROM internships i WHERE i.student_id IN ({CANDIDATES}) \
+                         ORDER BY i.student_id, i.start_date, i.id"
                     );
                     let rows = db::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
-                    rows.iter().map(from_row).collect()
+                    rows.iter().map(summary_from_row).collect()
                 }
 
                 async fn session_submissions(&self, cap: &ExamSessionCap) -> Result<Vec<(i64, i64)>> {

@@ -520,6 +520,35 @@ pub struct InternshipRecord {
     pub updated_at: i64,
 }
 
+/// What the rules of annexe III.B read of an internship, without its texts: the class dashboard
+/// and the contrôle de conformité read thousands of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternshipSummary {
+    pub id: i64,
+    pub student_id: i64,
+    pub kind: portfolio_domain::internship_form::PlacementKind,
+    pub organisation_name: String,
+    pub period: portfolio_domain::dossier::Period,
+    pub year_of_training: u8,
+    pub full_time: bool,
+    pub certificate_state: CertificateState,
+}
+
+impl InternshipRecord {
+    pub fn summary(&self) -> InternshipSummary {
+        InternshipSummary {
+            id: self.id,
+            student_id: self.student_id,
+            kind: self.input.kind,
+            organisation_name: self.input.organisation_name.clone(),
+            period: self.input.period,
+            year_of_training: self.input.year_of_training,
+            full_time: self.input.full_time,
+            certificate_state: self.certificate_state,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct WeeklyReportRecord {
     pub id: i64,

@@ -661,3 +661,93 @@ async fn candidates_read_their_fiche_only_after_deliberation_and_sessions_close_
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_change_to_a_sessions_evaluations_moves_its_version_and_nothing_else_does() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let other = exam_session(&store, 2025, "Nantes").await;
+        let version = |session: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .exam_session(&exam_session_cap(session))
+                    .await
+                    .expect("session")
+                    .evaluations_version
+            }
+        };
+        let ada = w.candidates[0];
+        let m1 = evaluation_cap(&store, w.members[0], w.commission, ada)
+            .await
+            .expect("member 1");
+        let m2 = evaluation_cap(&store, w.members[1], w.commission, ada)
+            .await
+            .expect("member 2");
+        let (start, other_start) = (version(w.session).await, version(other).await);
+
+        // Reading changes nothing.
+        store.evaluation(&m1).await.unwrap();
+        let marks: SessionMarksCap =
+            Actor::new(w.president, store.grants_of(w.president).await.unwrap())
+                .session_marks(w.session)
+                .expect("president");
+        store.session_evaluations(&marks).await.unwrap();
+        assert_eq!(version(w.session).await, start);
+
+        let mut seen = start;
+        let mut moved = |now: i64, what: &str| {
+            assert!(now > seen, "{what}: version {now} after {seen}");
+            seen = now;
+        };
+        store
+            .save_evaluation(&m1, &filled("12"), None, w.members[0], NOW)
+            .await
+            .unwrap();
+        moved(version(w.session).await, "grid saved");
+        store
+            .sign_evaluation(&m1, w.members[0], NOW + 1)
+            .await
+            .unwrap();
+        moved(version(w.session).await, "first visa");
+        store
+            .sign_evaluation(&m2, w.members[1], NOW + 2)
+            .await
+            .unwrap();
+        moved(version(w.session).await, "second visa");
+        let id = store.evaluation(&m1).await.unwrap().unwrap().id;
+        store
+            .arrest_mark(&marks, id, 13, None, w.president, NOW + 3)
+            .await
+            .unwrap();
+        moved(version(w.session).await, "mark arrested");
+        let cap = exam_session_cap(w.session);
+        store
+            .save_commission(
+                &cap,
+                Some(w.commission),
+                &CommissionInput {
+                    name: "Commission A".into(),
+                    exam: DossierExam::Block1,
+                    track: Track::Sisr,
+                    exam_date: Some(date!(2025 - 06 - 10)),
+                    start_time: Some("08:00".into()),
+                    members: vec![
+                        (w.members[0], teacher()),
+                        (w.members[1], MemberProfile::Professional),
+                    ],
+                },
+                NOW + 4,
+            )
+            .await
+            .unwrap();
+        moved(version(w.session).await, "commission renamed");
+        // The candidate changes class (and option): their grid counts elsewhere.
+        let slam = class(&store, w.school, "SIO2 SLAM", Track::Slam).await;
+        enroll(&store, ada, slam, Some("0421")).await;
+        moved(version(w.session).await, "candidate's class changed");
+
+        assert_eq!(version(other).await, other_start, "another session");
+    })
+    .await;
+}

@@ -17,7 +17,7 @@ use portfolio_domain::access::ClassCap;
 use portfolio_domain::coverage::bloc2_code;
 use portfolio_domain::dossier::short_date;
 use portfolio_framework::bts_sio_2019;
-use portfolio_store::{CertificateState, ClassRecord, InternshipRecord};
+use portfolio_store::{CertificateState, ClassRecord, InternshipSummary};
 use std::collections::{BTreeSet, HashMap};
 use time::Date;
 
@@ -115,7 +115,7 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
                 .insert(*realisation);
         }
     }
-    let mut by_student: HashMap<i64, Vec<InternshipRecord>> = HashMap::new();
+    let mut by_student: HashMap<i64, Vec<InternshipSummary>> = HashMap::new();
     for i in internships {
         by_student.entry(i.student_id).or_default().push(i);
     }

@@ -18,7 +18,8 @@ use portfolio_domain::forms::{ConformityDecision, ConformitySheetForm, Finding, 
 use portfolio_domain::internship;
 use portfolio_framework::{ExamForm, bts_sio_2019};
 use portfolio_store::{
-    ConformityDecisionRecord, InternshipRecord, NewConformityDecision, SessionCandidate,
+    ConformityDecisionRecord, InternshipRecord, InternshipSummary, NewConformityDecision,
+    SessionCandidate,
 };
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
@@ -61,7 +62,7 @@ pub async fn check_session(
 ) -> AppResult<(portfolio_store::ExamSessionRecord, Vec<Checked>)> {
     let session = state.store.exam_session(cap).await?;
     let candidates = state.store.session_candidates(cap).await?;
-    let mut internships: HashMap<i64, Vec<InternshipRecord>> = HashMap::new();
+    let mut internships: HashMap<i64, Vec<InternshipSummary>> = HashMap::new();
     for i in state.store.session_internships(cap).await? {
         internships.entry(i.student_id).or_default().push(i);
     }
@@ -512,7 +513,8 @@ pub async fn record_by_team(
     let profile = state.store.student_profile(&cap).await?;
     let records = state.store.internships(&cap).await?;
     let facts = state.store.candidate_facts(&cap).await?;
-    let verdict = super::internships::verdict(profile.student.route, facts.as_ref(), &records);
+    let summaries: Vec<_> = records.iter().map(InternshipRecord::summary).collect();
+    let verdict = super::internships::verdict(profile.student.route, facts.as_ref(), &summaries);
     let views = candidate_view(
         &state,
         &cap,

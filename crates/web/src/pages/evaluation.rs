@@ -84,10 +84,8 @@ pub async fn evaluation_access(
     let detail = state.store.commission_detail(&commission_cap).await?;
     let entry = state
         .store
-        .roster(&commission_cap)
+        .roster_entry(&commission_cap, student_id)
         .await?
-        .into_iter()
-        .find(|e| e.student.id == student_id)
         .ok_or(AppError::NotFound)?;
     Ok(Context {
         cap,

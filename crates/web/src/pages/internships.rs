@@ -26,7 +26,7 @@ use portfolio_domain::internship::{
 };
 use portfolio_domain::internship_form::{InternshipForm, PlacementKind};
 use portfolio_domain::route::Route;
-use portfolio_store::{CertificateState, InternshipRecord};
+use portfolio_store::{CertificateState, InternshipRecord, InternshipSummary};
 use time::Date;
 
 fn notice_for(done: Option<&str>) -> Option<Notice> {
@@ -150,7 +150,8 @@ async fn page(
     let is_teacher = cap.review().is_some();
     let records = state.store.internships(cap).await?;
     let recorded = state.store.candidate_facts(cap).await?;
-    let rules = verdict(profile.student.route, recorded.as_ref(), &records);
+    let summaries: Vec<InternshipSummary> = records.iter().map(InternshipRecord::summary).collect();
+    let rules = verdict(profile.student.route, recorded.as_ref(), &summaries);
     let sessions = super::conformity::candidate_view(
         state,
         cap,
@@ -200,18 +201,18 @@ async fn page(
 }
 
 /// The periods as the rules of annexe III.B read them.
-pub fn rule_periods(records: &[InternshipRecord]) -> Vec<InternshipPeriod> {
+pub fn rule_periods(records: &[InternshipSummary]) -> Vec<InternshipPeriod> {
     records
         .iter()
         .map(|r| InternshipPeriod {
-            organisation: r.input.organisation_name.clone(),
-            period: r.input.period,
-            year_of_training: TrainingYear::from_number(r.input.year_of_training)
+            organisation: r.organisation_name.clone(),
+            period: r.period,
+            year_of_training: TrainingYear::from_number(r.year_of_training)
                 .unwrap_or(TrainingYear::First),
-            kind: match r.input.kind {
+            kind: match r.kind {
                 PlacementKind::Internship => PeriodKind::Internship,
                 PlacementKind::Employment => PeriodKind::Employment {
-                    full_time: r.input.full_time,
+                    full_time: r.full_time,
                 },
                 PlacementKind::Apprenticeship => PeriodKind::ApprenticeshipContract,
             },
@@ -254,7 +255,7 @@ pub fn candidate_facts(
 pub fn verdict(
     route: Route,
     recorded: Option<&portfolio_store::CandidateFactsRecord>,
-    records: &[InternshipRecord],
+    records: &[InternshipSummary],
 ) -> Verdict {
     internship::evaluate(&candidate_facts(route, recorded), &rule_periods(records))
 }

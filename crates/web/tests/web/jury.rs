@@ -482,6 +482,96 @@ async fn harmonisation_shows_each_commission_with_figures_and_flags_the_deviatin
 }
 
 #[tokio::test]
+async fn the_harmonisation_kept_between_requests_follows_a_change_made_by_another_server() {
+    let server = TestServer::start().await;
+    let jury = seed(&server).await;
+    let mut president = server.login(PRESIDENT).await;
+    let path = format!("/exam-sessions/{}/harmonisation", jury.session);
+    let page = president.get(&path).await;
+    assert!(page.body.contains("0 note(s) arrêtée(s)"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Session : 18 candidat(s) noté(s), moyenne 13,06")
+    );
+
+    // Another server (a store of its own on the same database) arrests a mark and changes a
+    // proposal: this server sees both at its next request.
+    let other = portfolio_store::connect(&server.database_url())
+        .await
+        .expect("second store");
+    let marks = session_marks(&jury);
+    let a = jury.commission("A");
+    other
+        .arrest_mark(
+            &marks,
+            a.candidates[0].1,
+            15,
+            None,
+            jury.president,
+            1_700_000_000,
+        )
+        .await
+        .expect("arrest");
+    let page = president.get(&path).await;
+    assert!(page.body.contains("1 note(s) arrêtée(s)"), "{}", page.body);
+
+    let target = other
+        .session_evaluations(&marks)
+        .await
+        .expect("evaluations")
+        .into_iter()
+        .find(|e| e.evaluation.id == a.candidates[1].1)
+        .expect("evaluation");
+    let facts = other
+        .student_facts(target.evaluation.student_id)
+        .await
+        .expect("facts")
+        .expect("student");
+    let commission = other
+        .commission_facts(a.id)
+        .await
+        .expect("commission")
+        .expect("commission");
+    let amend = Actor::new(
+        jury.president,
+        vec![Grant::new(Role::JuryPresident, Some(jury.session)).expect("grant")],
+    )
+    .evaluation(&commission, &facts)
+    .expect("the president amends");
+    let mut input = target.evaluation.input.clone();
+    let before = input.proposed.expect("a proposal").hundredths();
+    // 18 marks adding up to 235: moving one proposal by 9 points moves the mean by a half.
+    input.proposed = Some(
+        ProposedMark::from_hundredths(if before >= 900 {
+            before - 900
+        } else {
+            before + 900
+        })
+        .expect("mark"),
+    );
+    other
+        .save_evaluation(
+            &amend,
+            &input,
+            Some("Erreur de report"),
+            jury.president,
+            1_700_000_001,
+        )
+        .await
+        .expect("amend");
+    let page = president.get(&path).await;
+    let expected = if before >= 900 { "12,56" } else { "13,56" };
+    assert!(
+        page.body.contains(&format!(
+            "Session : 18 candidat(s) noté(s), moyenne {expected}"
+        )),
+        "{}",
+        page.body
+    );
+    other.close().await;
+}
+
+#[tokio::test]
 async fn harmonisation_and_the_jurys_forms_are_refused_to_everyone_but_the_president() {
     let server = TestServer::start().await;
     let jury = seed(&server).await;

@@ -538,6 +538,11 @@ impl TestServer {
         self._dir.path().join("files")
     }
 
+    /// The server's database, for a second store that writes as another server would.
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}", self._dir.path().join("test.db").display())
+    }
+
     pub async fn start() -> TestServer {
         TestServer::with_config(WebConfig::default()).await
     }
