@@ -293,6 +293,7 @@ async fn fill(ctx: &Arc<Ctx>, jobs: usize) -> Result<(Accounts, Phases)> {
     let mut done: Vec<Option<SchoolDone>> = (0..plan.schools.len()).map(|_| None).collect();
     let mut tasks = tokio::task::JoinSet::new();
     let mut next = 0usize;
+    let (mut written, mut analyzed) = (0usize, 250usize);
     loop {
         while tasks.len() < jobs && next < plan.schools.len() {
             let (ctx, progress, index) = (ctx.clone(), progress.clone(), next);
@@ -307,9 +308,21 @@ async fn fill(ctx: &Arc<Ctx>, jobs: usize) -> Result<(Accounts, Phases)> {
         };
         let (index, r) = joined.context("tâche de génération interrompue")?;
         let school = r.with_context(|| format!("établissement {}", plan.schools[index].name))?;
+        written += plan.schools[index]
+            .classes
+            .iter()
+            .map(|c| c.students.len())
+            .sum::<usize>();
         done[index] = Some(school);
+        // Statistics each time the data has doubled: a server without autovacuum would plan
+        // every query for empty tables, and each dossier read would scan them whole.
+        if written >= analyzed * 2 {
+            ctx.store.analyze().await?;
+            analyzed = written;
+        }
     }
     progress.finish();
+    ctx.store.analyze().await?;
     phases.dossiers = progress.elapsed();
     let done: Arc<Vec<SchoolDone>> = Arc::new(done.into_iter().flatten().collect());
     anyhow::ensure!(

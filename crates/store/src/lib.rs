@@ -172,6 +172,8 @@ pub trait DossierStore: Send + Sync {
     /// The student's réalisations, by start date, with skills, technology and artifacts (four
     /// queries whatever their number).
     async fn realisations(&self, cap: &StudentCap) -> Result<Vec<RealisationRecord>>;
+    /// The same réalisations as lines of the dossier's list (one query, no texts).
+    async fn realisation_summaries(&self, cap: &StudentCap) -> Result<Vec<RealisationSummary>>;
     async fn realisation(&self, cap: &StudentCap, id: i64) -> Result<RealisationRecord>;
     /// Adds an artifact if the student's files stay within `quota_bytes` (checked in the same
     /// transaction as the insert).
@@ -337,8 +339,6 @@ pub trait InternshipStore: Send + Sync {
     ) -> Result<Vec<TutorLinkRecord>>;
     async fn revoke_tutor_link(&self, cap: &ReviewCap, link_id: i64, now: i64) -> Result<()>;
     async fn tutor_link_facts(&self, token_hash: &str) -> Result<Option<TutorLinkFacts>>;
-    /// For each student of the class, the Monday of their last weekly report.
-    async fn last_weekly_reports(&self, cap: &ClassCap) -> Result<Vec<(i64, Option<time::Date>)>>;
     async fn candidate_facts(&self, cap: &StudentCap) -> Result<Option<CandidateFactsRecord>>;
     /// Records what the rules need to know about the candidate (the teaching team).
     async fn set_candidate_facts(
@@ -348,13 +348,8 @@ pub trait InternshipStore: Send + Sync {
         by: i64,
         now: i64,
     ) -> Result<()>;
-    async fn class_candidate_facts(&self, cap: &ClassCap) -> Result<Vec<CandidateFactsRecord>>;
-    /// Every internship of the students of the class, in one query.
-    async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipSummary>>;
-    /// (student, réalisation, skill code) of every tag of the class's réalisations, in one query.
-    async fn class_realisation_tags(&self, cap: &ClassCap) -> Result<Vec<(i64, i64, String)>>;
-    /// (student, handed in at) of the class's dossiers handed in and in force.
-    async fn class_submissions(&self, cap: &ClassCap) -> Result<Vec<(i64, i64)>>;
+    /// What the class dashboard shows of every student of the class, in three queries.
+    async fn class_dashboard(&self, cap: &ClassCap) -> Result<ClassDashboard>;
 }
 
 /// The contrôle de conformité of a session's candidates (annexe 6-2).
@@ -559,6 +554,9 @@ pub trait Store:
     /// A consistent online copy of the database to `output` (SQLite: `VACUUM INTO`).
     async fn backup(&self, output: &Path) -> Result<()>;
     async fn counts(&self) -> Result<Counts>;
+    /// Refreshes the planner's statistics after a bulk load (`ANALYZE`): PostgreSQL servers
+    /// without autovacuum would otherwise plan for the empty tables of the start.
+    async fn analyze(&self) -> Result<()>;
     async fn close(&self);
 }
 

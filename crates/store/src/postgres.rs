@@ -40,6 +40,10 @@ impl PgStore {
         drop(conn);
         let pool = PgPoolOptions::new()
             .max_connections(16)
+            // sqlx pings every connection it hands out by default: a second round trip for
+            // each query. A connection that broke fails its query instead, and the pool
+            // replaces it.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
@@ -101,6 +105,11 @@ impl Store for PgStore {
 
     async fn counts(&self) -> Result<Counts> {
         self.count_rows().await
+    }
+
+    async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
     }
 
     async fn close(&self) {

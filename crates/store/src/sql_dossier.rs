@@ -299,7 +299,11 @@ macro_rules! dossier_store {
                             }
                         }
                     }
-                    let sql = format!("SELECT {ARTIFACT_COLUMNS} FROM artifacts x {join} ORDER BY x.id");
+                    // Artifacts carry their student: found by its index, without the join.
+                    let sql = format!(
+                        "SELECT {ARTIFACT_COLUMNS} FROM artifacts x \
+                         WHERE x.student_id = $1 AND ($2 < 0 OR x.realisation_id = $2) ORDER BY x.id"
+                    );
                     for r in db::query(&sql)
                         .bind(student_id)
                         .bind(only)
@@ -443,6 +447,36 @@ macro_rules! dossier_store {
 
                 async fn realisations(&self, cap: &StudentCap) -> Result<Vec<RealisationRecord>> {
                     self.load_realisations(cap.student_id(), None).await
+                }
+
+                async fn realisation_summaries(&self, cap: &StudentCap) -> Result<Vec<RealisationSummary>> {
+                    let rows = db::query(
+                        "SELECT r.id, r.title, r.start_date, r.end_date, r.setting, r.review_status, \
+                         (SELECT COUNT(*) FROM artifacts x WHERE x.realisation_id = r.id) AS artifacts, \
+                         (SELECT string_agg(t.skill_code, ',') FROM realisation_skills t WHERE t.realisation_id = r.id) AS skills \
+                         FROM realisations r WHERE r.student_id = $1 ORDER BY r.start_date, r.id",
+                    )
+                    .bind(cap.student_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let status: Option<&str> = r.try_get("review_status")?;
+                            let skills: Option<&str> = r.try_get("skills")?;
+                            let artifacts: i64 = r.try_get("artifacts")?;
+                            Ok(RealisationSummary {
+                                id: r.try_get("id")?,
+                                title: r.try_get("title")?,
+                                period: period_from_sql(r.try_get("start_date")?, r.try_get("end_date")?)?,
+                                setting: setting_from_sql(r.try_get("setting")?)?,
+                                review_status: status.and_then(ReviewStatus::parse),
+                                artifacts: usize::try_from(artifacts).unwrap_or(0),
+                                skills: skills
+                                    .map(|s| s.split(',').map(str::to_string).collect())
+                                    .unwrap_or_default(),
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn realisation(&self, cap: &StudentCap, id: i64) -> Result<RealisationRecord> {

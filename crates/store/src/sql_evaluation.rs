@@ -639,11 +639,51 @@ macro_rules! evaluation_store {
                 }
 
                 async fn commission_detail(&self, cap: &CommissionCap) -> Result<CommissionDetail> {
-                    self.commission_details_where("c.id", cap.commission_id())
-                        .await?
-                        .into_iter()
-                        .next()
-                        .ok_or(StoreError::NotFound)
+                    // The commission with one row per member: one query, for every grid page.
+                    let rows = db::query(
+                        "SELECT c.id, c.exam_session_id, c.name, c.exam, c.track, c.exam_date, c.start_time, \
+                         m.seat, m.profile, m.specialties, m.blocks, u.id AS member_id, u.email, \
+                         u.first_name, u.last_name, u.disabled \
+                         FROM commissions c LEFT JOIN commission_members m ON m.commission_id = c.id \
+                         LEFT JOIN users u ON u.id = m.user_id WHERE c.id = $1 ORDER BY m.seat",
+                    )
+                    .bind(cap.commission_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let r = rows.first().ok_or(StoreError::NotFound)?;
+                    let mut members = Vec::with_capacity(2);
+                    for m in &rows {
+                        let member: Option<i64> = m.try_get("member_id")?;
+                        if let Some(id) = member {
+                            members.push(MemberRecord {
+                                seat: m.try_get("seat")?,
+                                user: UserSummary {
+                                    id,
+                                    email: m.try_get("email")?,
+                                    first_name: m.try_get("first_name")?,
+                                    last_name: m.try_get("last_name")?,
+                                    disabled: m.try_get("disabled")?,
+                                },
+                                profile: profile_from_sql(
+                                    m.try_get("profile")?,
+                                    m.try_get("specialties")?,
+                                    m.try_get("blocks")?,
+                                )?,
+                            });
+                        }
+                    }
+                    let track: Option<&str> = r.try_get("track")?;
+                    let date: Option<&str> = r.try_get("exam_date")?;
+                    Ok(CommissionDetail {
+                        id: r.try_get("id")?,
+                        exam_session_id: r.try_get("exam_session_id")?,
+                        name: r.try_get("name")?,
+                        exam: exam_from_sql(r.try_get("exam")?)?,
+                        track: track.map(track_from_sql).transpose()?,
+                        exam_date: date.map(date_from_sql).transpose()?,
+                        start_time: r.try_get("start_time")?,
+                        members,
+                    })
                 }
 
                 async fn session_of_commission(&self, cap: &CommissionCap) -> Result<ExamSessionRecord> {

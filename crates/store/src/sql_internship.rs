@@ -5,7 +5,7 @@ macro_rules! internship_store {
     ($store:ty, $row:ty) => {
         mod internship_impl {
             use super::*;
-            use crate::sql::{EXAM_SESSION_COLUMNS, db_err};
+            use crate::sql::{CLASS_SELECT, EXAM_SESSION_COLUMNS, db_err};
             use crate::sql_dossier::{date_from_sql, date_to_sql, period_from_sql};
             use portfolio_domain::access::{
                 ClassCap, DossierEditCap, ExamSessionCap, InternshipReviewCap, ReviewAuthor,
@@ -538,75 +538,86 @@ macro_rules! internship_store {
                     Ok(())
                 }
 
-                async fn class_candidate_facts(&self, cap: &ClassCap) -> Result<Vec<CandidateFactsRecord>> {
-                    let sql = format!(
-                        "SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id IN \
-                         (SELECT user_id FROM students WHERE class_id = $1)"
-                    );
-                    let rows = db::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
-                    rows.iter().map(facts_from_row).collect()
-                }
-
-                async fn class_internships(&self, cap: &ClassCap) -> Result<Vec<InternshipSummary>> {
+                async fn class_dashboard(&self, cap: &ClassCap) -> Result<ClassDashboard> {
+                    let sql = format!("{CLASS_SELECT} WHERE c.id = $1");
+                    let class = db::query(&sql)
+                        .bind(cap.class_id())
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    let class = class_from_row(&class)?;
+                    // Each student with their recorded facts, the dossier in force, the last
+                    // weekly report and their tags (« réalisation:code » joined): one row each.
+                    let rows = db::query(
+                        "SELECT u.id, u.first_name, u.last_name, u.email, s.class_id, c.name AS class_name, \
+                         c.track, s.route, s.candidate_number, u.disabled, \
+                         f.student_id AS facts_of, f.continuing_education, f.reduction_reason, \
+                         f.positioning_request, f.distance_status, f.exam_date, \
+                         (SELECT MAX(d.submitted_at) FROM dossier_submissions d \
+                          WHERE d.student_id = s.user_id AND d.reopened_at IS NULL) AS handed_in_at, \
+                         (SELECT MAX(w.week_start) FROM internships i JOIN weekly_reports w ON w.internship_id = i.id \
+                          WHERE i.student_id = s.user_id) AS last_week, \
+                         (SELECT string_agg(CAST(r.id AS TEXT) || ':' || t.skill_code, ',') FROM realisations r \
+                          JOIN realisation_skills t ON t.realisation_id = r.id WHERE r.student_id = s.user_id) AS tags \
+                         FROM students s JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id \
+                         LEFT JOIN candidate_facts f ON f.student_id = s.user_id \
+                         WHERE s.class_id = $1 ORDER BY u.last_name, u.first_name, u.id",
+                    )
+                    .bind(cap.class_id())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let mut students = Vec::with_capacity(rows.len());
+                    for r in &rows {
+                        let student = student_from_row(r)?;
+                        let facts_of: Option<i64> = r.try_get("facts_of")?;
+                        let facts = match facts_of {
+                            Some(student_id) => {
+                                let date = |col: &str| -> Result<Option<time::Date>> {
+                                    let v: Option<&str> = r.try_get(col)?;
+                                    v.map(date_from_sql).transpose()
+                                };
+                                Some(CandidateFactsRecord {
+                                    student_id,
+                                    continuing_education: r.try_get("continuing_education")?,
+                                    reduction_reason: r.try_get("reduction_reason")?,
+                                    positioning_request: date("positioning_request")?,
+                                    distance_status: r.try_get("distance_status")?,
+                                    exam_date: date("exam_date")?,
+                                })
+                            }
+                            None => None,
+                        };
+                        let last: Option<&str> = r.try_get("last_week")?;
+                        let tags: Option<&str> = r.try_get("tags")?;
+                        let tags = tags
+                            .unwrap_or_default()
+                            .split(',')
+                            .filter_map(|t| {
+                                let (id, code) = t.split_once(':')?;
+                                Some((id.parse::<i64>().ok()?, code.to_string()))
+                            })
+                            .collect();
+                        students.push(DashboardStudent {
+                            student,
+                            facts,
+                            handed_in_at: r.try_get("handed_in_at")?,
+                            last_report: last.map(date_from_sql).transpose()?,
+                            tags,
+                        });
+                    }
                     let sql = format!(
                         "SELECT {SUMMARY_COLUMNS} FROM internships i JOIN students s ON s.user_id = i.student_id \
                          WHERE s.class_id = $1 ORDER BY i.student_id, i.start_date, i.id"
                     );
                     let rows = db::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
-                    rows.iter().map(summary_from_row).collect()
+                    let internships = rows.iter().map(summary_from_row).collect::<Result<_>>()?;
+                    Ok(ClassDashboard {
+                        class,
+                        students,
+                        internships,
+                    })
                 }
 
-                async fn class_realisation_tags(&self, cap: &ClassCap) -> Result<Vec<(i64, i64, String)>> {
-                    // One row per réalisation, its codes joined (`string_agg`: SQLite 3.44 and
-                    // PostgreSQL): a class has a few hundred réalisations and thousands of tags.
-                    let rows = db::query(
-                        "SELECT r.student_id, r.id, string_agg(t.skill_code, ',') AS codes FROM realisation_skills t \
-                         JOIN realisations r ON r.id = t.realisation_id JOIN students s ON s.user_id = r.student_id \
-                         WHERE s.class_id = $1 GROUP BY r.student_id, r.id",
-                    )
-                    .bind(cap.class_id())
-                    .fetch_all(&self.pool)
-                    .await?;
-                    let mut out = Vec::with_capacity(rows.len() * 4);
-                    for r in &rows {
-                        let (student, realisation): (i64, i64) = (r.try_get("student_id")?, r.try_get("id")?);
-                        let codes: &str = r.try_get("codes")?;
-                        out.extend(codes.split(',').map(|c| (student, realisation, c.to_string())));
-                    }
-                    Ok(out)
-                }
-
-                async fn class_submissions(&self, cap: &ClassCap) -> Result<Vec<(i64, i64)>> {
-                    let rows = db::query(
-                        "SELECT d.student_id, MAX(d.submitted_at) AS at FROM dossier_submissions d \
-                         JOIN students s ON s.user_id = d.student_id \
-                         WHERE s.class_id = $1 AND d.reopened_at IS NULL GROUP BY d.student_id",
-                    )
-                    .bind(cap.class_id())
-                    .fetch_all(&self.pool)
-                    .await?;
-                    rows.iter()
-                        .map(|r| Ok((r.try_get("student_id")?, r.try_get("at")?)))
-                        .collect()
-                }
-
-                async fn last_weekly_reports(&self, cap: &ClassCap) -> Result<Vec<(i64, Option<time::Date>)>> {
-                    let rows = db::query(
-                        "SELECT s.user_id, MAX(w.week_start) AS last_week FROM students s \
-                         LEFT JOIN internships i ON i.student_id = s.user_id \
-                         LEFT JOIN weekly_reports w ON w.internship_id = i.id \
-                         WHERE s.class_id = $1 GROUP BY s.user_id ORDER BY s.user_id",
-                    )
-                    .bind(cap.class_id())
-                    .fetch_all(&self.pool)
-                    .await?;
-                    rows.iter()
-                        .map(|r| {
-                            let week: Option<String> = r.try_get("last_week")?;
-                            Ok((r.try_get("user_id")?, week.as_deref().map(date_from_sql).transpose()?))
-                        })
-                        .collect()
-                }
             }
 
             /// The session's candidates: students assigned to one of its commissions.

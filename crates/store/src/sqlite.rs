@@ -87,6 +87,17 @@ impl Store for SqliteStore {
         self.count_rows().await
     }
 
+    async fn analyze(&self) -> Result<()> {
+        // A sample of each index is enough for the planner, and keeps this to a moment.
+        let mut tx = db::begin_write(&self.pool).await?;
+        db::query("PRAGMA analysis_limit = 1000")
+            .execute(&mut *tx)
+            .await?;
+        db::query("ANALYZE").execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn close(&self) {
         self.pool.close();
     }

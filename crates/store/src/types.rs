@@ -249,6 +249,33 @@ pub struct RealisationRecord {
     pub artifacts: Vec<ArtifactRecord>,
 }
 
+/// A line of the dossier's list: what the page shows of a réalisation, and its skills for the
+/// coverage, without its texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RealisationSummary {
+    pub id: i64,
+    pub title: String,
+    pub period: portfolio_domain::dossier::Period,
+    pub setting: portfolio_domain::dossier::Setting,
+    pub review_status: Option<ReviewStatus>,
+    pub artifacts: usize,
+    pub skills: std::collections::BTreeSet<String>,
+}
+
+impl RealisationRecord {
+    pub fn summary(&self) -> RealisationSummary {
+        RealisationSummary {
+            id: self.id,
+            title: self.input.title.clone(),
+            period: self.input.period,
+            setting: self.input.setting,
+            review_status: self.review_status,
+            artifacts: self.artifacts.len(),
+            skills: self.input.skills.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArtifactKind {
@@ -624,6 +651,28 @@ pub struct CandidateFactsRecord {
     /// `school`, `apprenticeship` or `continuing_education`.
     pub distance_status: Option<String>,
     pub exam_date: Option<time::Date>,
+}
+
+/// A class as its dashboard reads it: each student with what the rules and the columns need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassDashboard {
+    pub class: ClassRecord,
+    /// By name.
+    pub students: Vec<DashboardStudent>,
+    /// Every internship of the class's students, by student and start date.
+    pub internships: Vec<InternshipSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardStudent {
+    pub student: StudentSummary,
+    pub facts: Option<CandidateFactsRecord>,
+    /// When the dossier in force was handed in.
+    pub handed_in_at: Option<i64>,
+    /// The Monday of the last weekly report.
+    pub last_report: Option<time::Date>,
+    /// (réalisation, skill code) of every tag of the student's réalisations.
+    pub tags: Vec<(i64, String)>,
 }
 
 /// What an administrator or the jury president sets on a session.

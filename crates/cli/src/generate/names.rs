@@ -633,7 +633,7 @@ pub const ACADEMIES: &[Academy] = &[
         ],
         // The largest académie, weighted so that its session reaches about 5,000 candidates
         // in a 40,000-candidate set: the jury view the benchmarks measure (issue 6).
-        weight: 14,
+        weight: 17,
     },
     Academy {
         name: "Guadeloupe",

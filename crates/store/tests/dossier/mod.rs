@@ -120,6 +120,11 @@ async fn realisations_are_created_listed_updated_and_deleted_by_their_owner_only
 
         let list = store.realisations(&read).await.expect("list");
         assert_eq!(ids(&list, |r| r.id), [early, late], "by start date");
+        // The lines of the dossier's list say the same, from one query.
+        assert_eq!(
+            store.realisation_summaries(&read).await.expect("lines"),
+            list.iter().map(|r| r.summary()).collect::<Vec<_>>()
+        );
         let r = &list[0];
         assert_eq!(
             r.input,
@@ -234,6 +239,9 @@ async fn artifacts_respect_the_quota_and_their_files_are_queued_for_deletion_wit
 
         let got = store.realisation(&read, r).await.expect("one");
         assert_eq!(ids(&got.artifacts, |a| a.id), [f1, l1]);
+        let lines = store.realisation_summaries(&read).await.expect("lines");
+        assert_eq!(lines, vec![got.summary()]);
+        assert_eq!((lines[0].artifacts, lines[0].skills.len()), (2, 0));
         assert_eq!(got.artifacts[0].storage_key.as_deref(), Some("k1"));
         assert_eq!(
             store

@@ -162,7 +162,12 @@ async fn internships_are_recorded_by_their_student_and_followed_up() {
                 .is_empty()
         );
         let class_cap = class_cap(&store, w.class).await;
-        let last = store.last_weekly_reports(&class_cap).await.expect("last");
+        let board = store.class_dashboard(&class_cap).await.expect("dashboard");
+        let last: Vec<(i64, Option<time::Date>)> = board
+            .students
+            .iter()
+            .map(|s| (s.student.id, s.last_report))
+            .collect();
         assert!(
             last.contains(&(w.owner, Some(date!(2025 - 05 - 19)))),
             "{last:?}"
@@ -362,9 +367,14 @@ async fn a_class_is_read_whole_for_its_dashboard() {
             .expect("hand in");
 
         let class = class_cap(&store, w.class).await;
-        let internships = store.class_internships(&class).await.expect("internships");
-        assert_eq!(internships.len(), 2);
-        let mut tags = store.class_realisation_tags(&class).await.expect("tags");
+        let board = store.class_dashboard(&class).await.expect("dashboard");
+        assert_eq!(board.class.id, w.class);
+        assert_eq!(board.internships.len(), 2);
+        let mut tags: Vec<(i64, i64, String)> = board
+            .students
+            .iter()
+            .flat_map(|s| s.tags.iter().map(|(r, c)| (s.student.id, *r, c.clone())))
+            .collect();
         tags.sort();
         assert_eq!(
             tags,
@@ -373,10 +383,12 @@ async fn a_class_is_read_whole_for_its_dashboard() {
                 (w.owner, rid, "B2-SLAM.1.1".to_string())
             ]
         );
-        assert_eq!(
-            store.class_submissions(&class).await.expect("submissions"),
-            vec![(w.owner, 3)]
-        );
+        let handed_in: Vec<(i64, i64)> = board
+            .students
+            .iter()
+            .filter_map(|s| s.handed_in_at.map(|at| (s.student.id, at)))
+            .collect();
+        assert_eq!(handed_in, vec![(w.owner, 3)]);
     })
     .await;
 }
@@ -547,10 +559,13 @@ async fn the_facts_the_rules_need_are_recorded_by_the_teaching_team() {
             Err(StoreError::Invalid(_))
         ));
         let class = class_cap(&store, w.class).await;
-        assert_eq!(
-            store.class_candidate_facts(&class).await.expect("class"),
-            vec![facts]
-        );
+        let board = store.class_dashboard(&class).await.expect("dashboard");
+        let recorded: Vec<_> = board
+            .students
+            .iter()
+            .filter_map(|s| s.facts.clone())
+            .collect();
+        assert_eq!(recorded, vec![facts]);
     })
     .await;
 }

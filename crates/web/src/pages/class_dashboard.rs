@@ -17,7 +17,7 @@ use portfolio_domain::access::ClassCap;
 use portfolio_domain::coverage::bloc2_code;
 use portfolio_domain::dossier::short_date;
 use portfolio_framework::bts_sio_2019;
-use portfolio_store::{CertificateState, ClassRecord, InternshipSummary};
+use portfolio_store::{CertificateState, ClassDashboard, ClassRecord, InternshipSummary};
 use std::collections::{BTreeSet, HashMap};
 use time::Date;
 
@@ -56,29 +56,11 @@ fn monday(d: Date) -> Date {
 
 /// Computes the rows of the dashboard from the class read whole.
 async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<DashboardRow>)> {
-    let class = state.store.class(cap).await?;
-    let roster = state.store.class_roster(cap).await?;
-    let tags = state.store.class_realisation_tags(cap).await?;
-    let internships = state.store.class_internships(cap).await?;
-    let facts: HashMap<i64, portfolio_store::CandidateFactsRecord> = state
-        .store
-        .class_candidate_facts(cap)
-        .await?
-        .into_iter()
-        .map(|f| (f.student_id, f))
-        .collect();
-    let submissions: HashMap<i64, i64> = state
-        .store
-        .class_submissions(cap)
-        .await?
-        .into_iter()
-        .collect();
-    let reports: HashMap<i64, Option<Date>> = state
-        .store
-        .last_weekly_reports(cap)
-        .await?
-        .into_iter()
-        .collect();
+    let ClassDashboard {
+        class,
+        students,
+        internships,
+    } = state.store.class_dashboard(cap).await?;
 
     let fw = bts_sio_2019();
     let competencies = |block: &str| -> Vec<(String, BTreeSet<String>)> {
@@ -107,12 +89,14 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
         })
         .collect();
     let mut mobilised: HashMap<(i64, &str), BTreeSet<i64>> = HashMap::new();
-    for (student, realisation, code) in &tags {
-        if let Some(competency) = competency_of.get(code.as_str()) {
-            mobilised
-                .entry((*student, competency))
-                .or_default()
-                .insert(*realisation);
+    for s in &students {
+        for (realisation, code) in &s.tags {
+            if let Some(competency) = competency_of.get(code.as_str()) {
+                mobilised
+                    .entry((s.student.id, competency))
+                    .or_default()
+                    .insert(*realisation);
+            }
         }
     }
     let mut by_student: HashMap<i64, Vec<InternshipSummary>> = HashMap::new();
@@ -120,9 +104,10 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
         by_student.entry(i.student_id).or_default().push(i);
     }
     let this_monday = monday(time::OffsetDateTime::now_utc().date());
-    let rows = roster
+    let rows = students
         .iter()
-        .map(|s| {
+        .map(|row| {
+            let s = &row.student;
             let count = |list: &[(String, BTreeSet<String>)]| -> Vec<usize> {
                 list.iter()
                     .map(|(c, _)| mobilised.get(&(s.id, c.as_str())).map_or(0, BTreeSet::len))
@@ -130,12 +115,12 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
             };
             let (c1, c2) = (count(&b1), count(&b2));
             let records = by_student.remove(&s.id).unwrap_or_default();
-            let v = verdict(s.route, facts.get(&s.id), &records);
+            let v = verdict(s.route, row.facts.as_ref(), &records);
             let signed = records
                 .iter()
                 .filter(|r| r.certificate_state == CertificateState::Signed)
                 .count();
-            let last = reports.get(&s.id).copied().flatten();
+            let last = row.last_report;
             DashboardRow {
                 student_id: s.id,
                 name: format!("{} {}", s.last_name, s.first_name),
@@ -159,7 +144,7 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
                     .join(" ; "),
                 certificates: format!("{signed}/{} signée(s)", records.len()),
                 certificates_missing: records.len() - signed,
-                handed_in: submissions.get(&s.id).map(|at| format_datetime(*at)),
+                handed_in: row.handed_in_at.map(format_datetime),
                 last_report: last.map(short_date),
                 reported_this_week: last.is_some_and(|d| d >= this_monday),
             }

@@ -26,7 +26,8 @@ use portfolio_domain::dossier::Setting;
 use portfolio_domain::realisation::RealisationForm;
 use portfolio_framework::{Track, bts_sio_2019};
 use portfolio_store::{
-    ArtifactKind, CommentVisibility, NewArtifact, RealisationRecord, ReviewStatus, SubmissionRecord,
+    ArtifactKind, CommentVisibility, NewArtifact, RealisationRecord, RealisationSummary,
+    ReviewStatus, SubmissionRecord,
 };
 
 /// The capability on a student's dossier, or the refusal (audited). Same answer whether the
@@ -106,28 +107,66 @@ pub async fn load_dossier(state: &AppState, cap: &StudentCap) -> AppResult<Dossi
     })
 }
 
-fn tagged(rs: &[RealisationRecord]) -> Vec<Tagged> {
+/// The dossier's list as the reader holding `cap` sees it (the same version as
+/// [`load_dossier`]), without the texts of the réalisations.
+pub struct DossierLines {
+    pub lines: Vec<RealisationSummary>,
+    pub submission: Option<SubmissionRecord>,
+    pub frozen: bool,
+}
+
+pub async fn load_dossier_lines(state: &AppState, cap: &StudentCap) -> AppResult<DossierLines> {
+    let submission = state.store.current_submission(cap).await?;
+    if cap.sees_handed_in() {
+        if let Some(s) = &submission {
+            return Ok(DossierLines {
+                lines: s
+                    .snapshot
+                    .records(cap.student_id())
+                    .iter()
+                    .map(RealisationRecord::summary)
+                    .collect(),
+                frozen: true,
+                submission,
+            });
+        }
+        if cap.via() == StudentAccess::CommissionMember {
+            return Ok(DossierLines {
+                lines: Vec::new(),
+                frozen: true,
+                submission,
+            });
+        }
+    }
+    Ok(DossierLines {
+        lines: state.store.realisation_summaries(cap).await?,
+        frozen: false,
+        submission,
+    })
+}
+
+fn tagged(rs: &[RealisationSummary]) -> Vec<Tagged> {
     rs.iter()
         .map(|r| Tagged {
             id: r.id,
-            skills: r.input.skills.clone(),
+            skills: r.skills.clone(),
         })
         .collect()
 }
 
-fn coverage_of(track: Track, block: &str, rs: &[RealisationRecord]) -> AppResult<BlockCoverage> {
+fn coverage_of(track: Track, block: &str, rs: &[RealisationSummary]) -> AppResult<BlockCoverage> {
     block_coverage(bts_sio_2019(), block, track, &tagged(rs))
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("bloc {block} absent du référentiel")))
 }
 
-fn line(r: &RealisationRecord, cov: &BlockCoverage) -> RealisationLine {
+fn line(r: &RealisationSummary, cov: &BlockCoverage) -> RealisationLine {
     RealisationLine {
         id: r.id,
-        title: r.input.title.clone(),
-        period: r.input.period.short(),
-        setting: r.input.setting.label().to_string(),
+        title: r.title.clone(),
+        period: r.period.short(),
+        setting: r.setting.label().to_string(),
         status: r.review_status.map(ReviewStatus::label),
-        artifacts: r.artifacts.len(),
+        artifacts: r.artifacts,
         marks: cov
             .competencies
             .iter()
@@ -154,8 +193,8 @@ pub async fn student(
     let cap = student_access(&state, &ctx, &parts, &id).await?;
     let profile = state.store.student_profile(&cap).await?;
     let track = profile.student.track;
-    let view = load_dossier(&state, &cap).await?;
-    let rs = &view.records;
+    let view = load_dossier_lines(&state, &cap).await?;
+    let rs = &view.lines;
     let b1 = coverage_of(track, "B1", rs)?;
     let b2 = coverage_of(track, bloc2_code(track), rs)?;
     let used = if cap.can_edit() {
@@ -1113,11 +1152,11 @@ async fn coverage_page(
 ) -> AppResult<CoveragePage> {
     let profile = state.store.student_profile(cap).await?;
     let track = profile.student.track;
-    let DossierView {
-        records: rs,
+    let DossierLines {
+        lines: rs,
         submission,
         frozen,
-    } = load_dossier(state, cap).await?;
+    } = load_dossier_lines(state, cap).await?;
     let fw = bts_sio_2019();
     let mut tables = Vec::new();
     for block in ["B1", bloc2_code(track)] {
@@ -1186,7 +1225,7 @@ async fn coverage_page(
             .iter()
             .map(|r| Choice {
                 value: r.id.to_string(),
-                label: format!("{} ({})", r.input.title, r.input.period.short()),
+                label: format!("{} ({})", r.title, r.period.short()),
             })
             .collect(),
         e5_first: choice.map(|c| c.0),
