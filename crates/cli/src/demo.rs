@@ -585,7 +585,7 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Result<()> {
         };
         remove_side_files()?;
         let url = global.sqlite_url("demo.sqlite.partial")?;
-        let store = options::open_store(&url).await?;
+        let store = options::open_store(&url, global.database_pool).await?;
         seed(&store)
             .await
             .context("création des données de démonstration")?;
@@ -601,7 +601,8 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Result<()> {
     } else {
         println!("Base de démonstration réutilisée : {}", path.display());
     }
-    let store = options::open_store(&global.sqlite_url("demo.sqlite")?).await?;
+    let store =
+        options::open_store(&global.sqlite_url("demo.sqlite")?, global.database_pool).await?;
     let lines = demo_logins();
     if args.prepare_only {
         println!("{}", banner(&lines));

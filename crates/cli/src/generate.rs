@@ -176,7 +176,7 @@ pub async fn run(global: &Global, args: &GenerateArgs) -> Result<()> {
         Some(u) => u.clone(),
         None => global.database_url()?,
     };
-    let store = options::open_store(&url).await?;
+    let store = options::open_store(&url, global.database_pool).await?;
     if let Err(e) = refuse_non_empty(&store, &url).await {
         store.close().await;
         return Err(e);

@@ -63,7 +63,7 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(serve) => {
             let url = cli.global.database_url()?;
-            let store = options::open_store(&url).await?;
+            let store = options::open_store(&url, cli.global.database_pool).await?;
             let blobs = options::blob_store(&cli.global.files_dir())?;
             options::serve(store, blobs, &serve, None).await
         }
@@ -76,19 +76,23 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::User { command } => {
-            let store = options::open_store(&cli.global.database_url()?).await?;
+            let store =
+                options::open_store(&cli.global.database_url()?, cli.global.database_pool).await?;
             admin::user(&store, command).await
         }
         Command::School { command } => {
-            let store = options::open_store(&cli.global.database_url()?).await?;
+            let store =
+                options::open_store(&cli.global.database_url()?, cli.global.database_pool).await?;
             admin::school(&store, command).await
         }
         Command::Class { command } => {
-            let store = options::open_store(&cli.global.database_url()?).await?;
+            let store =
+                options::open_store(&cli.global.database_url()?, cli.global.database_pool).await?;
             admin::class(&store, command).await
         }
         Command::Backup { output } => {
-            let store = options::open_store(&cli.global.database_url()?).await?;
+            let store =
+                options::open_store(&cli.global.database_url()?, cli.global.database_pool).await?;
             store
                 .backup(&output)
                 .await
@@ -105,7 +109,8 @@ async fn run(cli: Cli) -> Result<()> {
             // The date is checked before connecting: a typo in PORTFOLIO_TODAY must not reach
             // the database.
             let today = purge::today_from(std::env::var_os(purge::TODAY_VAR))?;
-            let store = options::open_store(&cli.global.database_url()?).await?;
+            let store =
+                options::open_store(&cli.global.database_url()?, cli.global.database_pool).await?;
             let result = purge::run(&store, dry_run, today, portfolio_web::session::now()).await;
             store.close().await;
             result

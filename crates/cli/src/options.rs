@@ -37,6 +37,9 @@ pub struct Global {
     /// Directory of the files students upload (default: DATA_DIR/files).
     #[arg(long, env = "PORTFOLIO_FILES_DIR", global = true)]
     pub files_dir: Option<PathBuf>,
+    /// Connections to PostgreSQL (default: twice this machine's cores, 4 to 32).
+    #[arg(long, env = "PORTFOLIO_DATABASE_POOL", global = true, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub database_pool: Option<u32>,
 }
 
 impl Global {
@@ -287,8 +290,8 @@ pub enum ClassCommand {
     List,
 }
 
-pub async fn open_store(url: &str) -> Result<DynStore> {
-    portfolio_store::connect(url).await
+pub async fn open_store(url: &str, pool: Option<u32>) -> Result<DynStore> {
+    portfolio_store::connect_with_pool(url, pool).await
 }
 
 impl ServeArgs {

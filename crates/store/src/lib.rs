@@ -564,14 +564,23 @@ pub type DynStore = Arc<dyn Store>;
 
 /// Opens the store named by `url` (`sqlite://PATH` or `postgres://…`) and runs its migrations.
 pub async fn connect(url: &str) -> anyhow::Result<DynStore> {
+    connect_with_pool(url, None).await
+}
+
+/// [`connect`], with at most `pool_size` connections to PostgreSQL (default:
+/// [`postgres::default_pool_size`]); SQLite opens its readers as they are needed.
+pub async fn connect_with_pool(url: &str, pool_size: Option<u32>) -> anyhow::Result<DynStore> {
     use anyhow::Context;
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = postgres::PgStore::connect(url, None).await.with_context(|| {
-            format!(
-                "connexion à PostgreSQL impossible ({}) : vérifiez l’adresse, et que le serveur écoute et accepte cet utilisateur",
-                redact_url(url)
-            )
-        })?;
+        let size = pool_size.unwrap_or_else(postgres::default_pool_size);
+        let store = postgres::PgStore::connect_with_pool(url, None, size)
+            .await
+            .with_context(|| {
+                format!(
+                    "connexion à PostgreSQL impossible ({}) : vérifiez l’adresse, et que le serveur écoute et accepte cet utilisateur",
+                    redact_url(url)
+                )
+            })?;
         Ok(Arc::new(store))
     } else if url.starts_with("sqlite:") {
         let store = sqlite::SqliteStore::connect(url).await.with_context(|| {

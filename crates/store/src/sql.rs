@@ -100,7 +100,7 @@ pub(crate) const STUDENT_SUMMARY_SELECT: &str = "SELECT u.id, u.first_name, u.la
      FROM students s JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id";
 
 pub(crate) const CLASS_SELECT: &str = "SELECT c.id, c.school_id, sc.name AS school_name, c.name, \
-     c.track, c.year_of_training, c.session_year, \
+     c.track, c.year_of_training, c.session_year, c.dossiers_version, \
      (SELECT COUNT(*) FROM students s WHERE s.class_id = c.id) AS student_count \
      FROM classes c JOIN schools sc ON sc.id = c.school_id";
 
@@ -171,6 +171,7 @@ macro_rules! sql_store {
                 year_of_training: r.try_get("year_of_training")?,
                 session_year: r.try_get("session_year")?,
                 student_count: r.try_get("student_count")?,
+                dossiers_version: r.try_get("dossiers_version")?,
             })
         }
 

@@ -89,6 +89,10 @@ pub struct ClassRecord {
     pub year_of_training: i64,
     pub session_year: i64,
     pub student_count: i64,
+    /// Changes to the class's students and what its dashboard shows of their dossiers, kept by
+    /// triggers: what was computed at one version still holds while it is the same.
+    #[serde(skip)]
+    pub dossiers_version: i64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -43,7 +43,13 @@ pub struct Caches {
     harmonisation: std::sync::Mutex<std::collections::HashMap<i64, Arc<pages::jury::Harmonised>>>,
     /// Taken to compute figures, so that concurrent requests compute them once.
     harmonising: tokio::sync::Mutex<()>,
+    /// By class: the dashboard's rows at a version of its dossiers.
+    boards: std::sync::Mutex<std::collections::HashMap<i64, Arc<pages::class_dashboard::Board>>>,
+    boarding: tokio::sync::Mutex<()>,
 }
+
+/// Dashboards kept at most: a few hundred classes, tens of kilobytes each.
+const BOARDS_KEPT: usize = 512;
 
 impl Caches {
     fn harmonisation(&self, session_id: i64) -> Option<Arc<pages::jury::Harmonised>> {
@@ -52,6 +58,28 @@ impl Caches {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(&session_id)
             .cloned()
+    }
+
+    fn board(&self, class_id: i64) -> Option<Arc<pages::class_dashboard::Board>> {
+        self.boards
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&class_id)
+            .cloned()
+    }
+
+    fn keep_board(&self, class_id: i64, board: Arc<pages::class_dashboard::Board>) {
+        let mut boards = self
+            .boards
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if boards.len() >= BOARDS_KEPT && !boards.contains_key(&class_id) {
+            // Any other entry: kept boards are only a saving, and a full map is rare.
+            if let Some(&other) = boards.keys().next() {
+                boards.remove(&other);
+            }
+        }
+        boards.insert(class_id, board);
     }
 
     fn keep_harmonisation(&self, session_id: i64, figures: Arc<pages::jury::Harmonised>) {

@@ -602,6 +602,7 @@ impl ClassDashboardPage {
 }
 
 /// One student of the class dashboard.
+#[derive(Clone)]
 pub struct DashboardRow {
     pub student_id: i64,
     pub name: String,

@@ -56,7 +56,7 @@ async fn teacher(store: &DynStore, w: &World, student_id: i64) -> (StudentCap, R
     (cap, cap.review().expect("teacher reviews"))
 }
 
-fn input(title: &str, start: time::Date, skills: &[&str]) -> RealisationInput {
+pub(crate) fn input(title: &str, start: time::Date, skills: &[&str]) -> RealisationInput {
     RealisationInput {
         title: title.into(),
         description: "Une description\nsur deux lignes".into(),

@@ -569,3 +569,103 @@ async fn the_facts_the_rules_need_are_recorded_by_the_teaching_team() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_change_the_class_dashboard_shows_moves_the_class_version_and_no_other() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let neighbour_school = school(&store, "Lycée Voisin", None).await;
+        let neighbour = class(&store, neighbour_school, "SIO1 voisin", Track::Slam).await;
+        let version = |class: i64| {
+            let store = store.clone();
+            async move {
+                let cap = class_cap(&store, class).await;
+                store.class(&cap).await.expect("class").dossiers_version
+            }
+        };
+        let (read, edit, review, _) = caps(&store, &w, w.owner).await;
+        let neighbour_start = version(neighbour).await;
+        // Reading changes nothing.
+        let start = version(w.class).await;
+        let class = class_cap(&store, w.class).await;
+        store.class_dashboard(&class).await.expect("dashboard");
+        assert_eq!(version(w.class).await, start);
+        let mut seen = start;
+        let mut moved = |now: i64, what: &str| {
+            assert!(now > seen, "{what}: version {now} after {seen}");
+            seen = now;
+        };
+
+        let tagged = crate::dossier::input("Sauvegardes", date!(2025 - 09 - 15), &["B1.1.5"]);
+        let r = store
+            .create_realisation(&edit, &tagged, 1)
+            .await
+            .expect("réalisation");
+        moved(version(w.class).await, "réalisation with a skill");
+        let retagged = crate::dossier::input("Sauvegardes", date!(2025 - 09 - 15), &["B1.1.6"]);
+        store
+            .update_realisation(&edit, r, &retagged, 2)
+            .await
+            .expect("update");
+        moved(version(w.class).await, "skills changed");
+        let i = store
+            .create_internship(&edit, &input("Agence", "2025-05-12", "2025-06-13"), 3)
+            .await
+            .expect("internship");
+        moved(version(w.class).await, "internship");
+        store
+            .update_internship(&edit, i, &input("Agence", "2025-05-12", "2025-06-20"), 4)
+            .await
+            .expect("update internship");
+        moved(version(w.class).await, "internship changed");
+        store
+            .save_weekly_report(&edit, i, date!(2025 - 05 - 12), "Installation", 5)
+            .await
+            .expect("report");
+        moved(version(w.class).await, "weekly report");
+        let profile = store.student_profile(&read).await.expect("profile");
+        let live = store.realisations(&read).await.expect("live");
+        store
+            .hand_in(
+                &edit,
+                &portfolio_store::DossierSnapshot::of(&profile, &live, None, 6),
+                6,
+            )
+            .await
+            .expect("hand in");
+        moved(version(w.class).await, "dossier handed in");
+        let facts = portfolio_store::CandidateFactsRecord {
+            student_id: w.owner,
+            continuing_education: None,
+            reduction_reason: Some("force_majeure".into()),
+            positioning_request: Some(date!(2026 - 03 - 02)),
+            distance_status: None,
+            exam_date: None,
+        };
+        store
+            .set_candidate_facts(&review, &facts, w.other, 7)
+            .await
+            .expect("facts");
+        moved(version(w.class).await, "facts recorded");
+        store
+            .delete_realisation(&edit, r, 8)
+            .await
+            .expect("delete réalisation");
+        moved(version(w.class).await, "réalisation removed");
+        store
+            .delete_internship(&edit, i, 9)
+            .await
+            .expect("delete internship");
+        moved(version(w.class).await, "internship removed");
+        assert_eq!(version(neighbour).await, neighbour_start, "another class");
+
+        // A student who changes class changes both.
+        enroll(&store, w.other, neighbour, None).await;
+        moved(version(w.class).await, "a student left");
+        assert!(
+            version(neighbour).await > neighbour_start,
+            "a student joined"
+        );
+    })
+    .await;
+}

@@ -19,6 +19,7 @@ use portfolio_domain::dossier::short_date;
 use portfolio_framework::bts_sio_2019;
 use portfolio_store::{CertificateState, ClassDashboard, ClassRecord, InternshipSummary};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use time::Date;
 
 #[derive(serde::Deserialize, Default)]
@@ -54,8 +55,48 @@ fn monday(d: Date) -> Date {
     d - time::Duration::days(i64::from(d.weekday().number_days_from_monday()))
 }
 
-/// Computes the rows of the dashboard from the class read whole.
+/// The rows of a class's dashboard at one version of its dossiers, on one day (the rules and
+/// « this week » depend on the date), kept between requests: a class of 35 is thousands of rows
+/// to read and the rules of annexe III.B to run for each student.
+pub struct Board {
+    version: i64,
+    day: Date,
+    class: ClassRecord,
+    rows: Vec<DashboardRow>,
+}
+
+/// The dashboard's rows, kept ones if they are of the class's current version and of today.
 async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<DashboardRow>)> {
+    let class = state.store.class(cap).await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let current =
+        |b: &Arc<Board>| b.version == class.dossiers_version && b.day == today && b.class == class;
+    let board = match state.caches.board(class.id).filter(current) {
+        Some(b) => b,
+        None => {
+            let _turn = state.caches.boarding.lock().await;
+            match state.caches.board(class.id).filter(current) {
+                Some(b) => b,
+                None => {
+                    // Read after the version: kept under it, the rows can only be newer.
+                    let rows = compute_rows(state, cap).await?;
+                    let b = Arc::new(Board {
+                        version: class.dossiers_version,
+                        day: today,
+                        class: class.clone(),
+                        rows,
+                    });
+                    state.caches.keep_board(class.id, b.clone());
+                    b
+                }
+            }
+        }
+    };
+    Ok((class, board.rows.clone()))
+}
+
+/// Computes the rows of the dashboard from the class read whole.
+async fn compute_rows(state: &AppState, cap: &ClassCap) -> AppResult<Vec<DashboardRow>> {
     let ClassDashboard {
         class,
         students,
@@ -150,7 +191,7 @@ async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<D
             }
         })
         .collect();
-    Ok((class, rows))
+    Ok(rows)
 }
 
 fn apply(rows: &mut Vec<DashboardRow>, sort: &str, filter: &str, b1: usize, b2: usize) {

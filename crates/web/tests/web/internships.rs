@@ -433,6 +433,66 @@ async fn the_class_dashboard_shows_coverage_internships_and_reports_and_exports_
 }
 
 #[tokio::test]
+async fn the_class_dashboard_kept_between_requests_follows_a_change_made_by_another_server() {
+    let server = TestServer::start().await;
+    let class = server.world.class_a;
+    let owner = server.world.user_id("student_owner");
+    let mut teacher = server.login("teacher_own").await;
+    let path = format!("/classes/{class}/dashboard");
+    let row_of = |body: &str| -> String {
+        body.split(&format!("id=\"student-{owner}\""))
+            .nth(1)
+            .and_then(|s| s.split("</tr>").next())
+            .expect("the owner's row")
+            .to_string()
+    };
+    let row = row_of(&teacher.get(&path).await.body);
+    assert!(row.contains("B1 1/6"), "{row}");
+
+    // Another server (a store of its own on the same database) records a réalisation that
+    // mobilises a second competency of Bloc 1: this server shows it at its next request.
+    let other = portfolio_store::connect(&server.database_url())
+        .await
+        .expect("second store");
+    let facts = other
+        .student_facts(owner)
+        .await
+        .expect("facts")
+        .expect("student");
+    let edit = portfolio_domain::access::Actor::new(
+        owner,
+        vec![
+            portfolio_domain::role::Grant::new(portfolio_domain::role::Role::Student, Some(class))
+                .expect("grant"),
+        ],
+    )
+    .student(&facts)
+    .and_then(|c| c.edit())
+    .expect("the owner edits");
+    let input = portfolio_domain::realisation::RealisationForm {
+        title: "Supervision du réseau".into(),
+        start_date: "2025-11-03".into(),
+        end_date: "2025-11-28".into(),
+        setting: "training".into(),
+        modality: "solo".into(),
+        skills: vec!["B1.2.1".into()],
+        ..Default::default()
+    }
+    .parse(
+        portfolio_framework::bts_sio_2019(),
+        portfolio_framework::Track::Sisr,
+    )
+    .expect("valid réalisation");
+    other
+        .create_realisation(&edit, &input, 1_700_000_000)
+        .await
+        .expect("réalisation");
+    let row = row_of(&teacher.get(&path).await.body);
+    assert!(row.contains("B1 2/6"), "{row}");
+    other.close().await;
+}
+
+#[tokio::test]
 async fn a_reduced_duration_counts_only_with_its_demande_de_positionnement() {
     let server = TestServer::start().await;
     let owner = server.world.user_id("student_owner");
