@@ -7,7 +7,7 @@
 //! [`CandidateAppraisal`], which has no mark field.
 
 use super::browse::path_id;
-use super::dossier::{DossierView, load_dossier};
+use super::dossier::DossierView;
 use super::{Form, attachment, blocking, layout, render};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
@@ -891,16 +891,21 @@ fn file_name(kind: &str, c: &Subject) -> String {
     format!("{kind}-{number}.pdf")
 }
 
-/// The dossier as the reader of the grid sees it (the commission: the version handed in); empty
-/// when the reader has no access to the dossier itself.
+/// The dossier the grid evaluates: the version handed in, whoever reads the grid — a member who
+/// also teaches the candidate sees the live draft on the dossier's own pages, not here. Empty
+/// when the reader has no access to the dossier itself, or nothing is handed in.
 async fn dossier_of(state: &AppState, c: &Context) -> AppResult<DossierView> {
-    Ok(match &c.dossier_cap {
-        Some(cap) => load_dossier(state, cap).await?,
-        None => DossierView {
-            records: Vec::new(),
-            submission: None,
-            frozen: true,
-        },
+    let submission = match &c.dossier_cap {
+        Some(cap) => state.store.current_submission(cap).await?,
+        None => None,
+    };
+    Ok(DossierView {
+        records: submission
+            .as_ref()
+            .map(|s| s.snapshot.records(c.entry.student.id))
+            .unwrap_or_default(),
+        submission,
+        frozen: true,
     })
 }
 

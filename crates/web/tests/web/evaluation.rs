@@ -592,3 +592,79 @@ async fn the_bloc2_commission_chooses_a_realisation_writes_the_needs_and_rates_t
     assert!(text.contains("Supervision du réseau"), "{text}");
     assert!(text.contains("documentation attendue"), "{text}");
 }
+
+#[tokio::test]
+async fn a_member_who_also_teaches_the_candidate_evaluates_the_version_handed_in() {
+    use portfolio_store::DossierSnapshot;
+    let server = TestServer::start().await;
+    let w = server.world.clone();
+    let store = &server.store;
+    let owner = w.user_id("student_owner");
+    let facts = store
+        .student_facts(owner)
+        .await
+        .expect("facts")
+        .expect("owner");
+    let own = Actor::new(
+        owner,
+        vec![Grant::new(Role::Student, Some(w.class_a)).expect("grant")],
+    )
+    .student(&facts)
+    .expect("owner");
+    let edit = own.edit().expect("edit");
+    // Handed in with the fixture's réalisation only (B1.1 of Bloc 1)…
+    let profile = store.student_profile(&own).await.expect("profile");
+    let records = store.realisations(&own).await.expect("records");
+    store
+        .hand_in(&edit, &DossierSnapshot::of(&profile, &records, None, 0), 0)
+        .await
+        .expect("hand in");
+    // …then a draft that would cover the rest of the bloc.
+    store
+        .create_realisation(
+            &edit,
+            &portfolio_domain::realisation::RealisationForm {
+                title: "Après la remise".into(),
+                start_date: "2025-11-03".into(),
+                end_date: "2025-12-12".into(),
+                setting: "training".into(),
+                modality: "solo".into(),
+                skills: ["B1.2.1", "B1.3.1", "B1.4.1", "B1.5.1", "B1.6.1"]
+                    .map(String::from)
+                    .to_vec(),
+                ..Default::default()
+            }
+            .parse(
+                portfolio_framework::bts_sio_2019(),
+                portfolio_framework::Track::Sisr,
+            )
+            .expect("réalisation"),
+            1,
+        )
+        .await
+        .expect("draft");
+    // The member of commission 1 is also a teacher of the candidate's class.
+    store
+        .add_grant(
+            w.user_id("commission_own"),
+            Grant::new(Role::Teacher, Some(w.class_a)).expect("grant"),
+            0,
+        )
+        .await
+        .expect("teacher grant");
+    let mut member = server.login("commission_own").await;
+    // On the dossier's own pages, the teacher reads the draft…
+    let dossier = member.get(&format!("/students/{owner}")).await;
+    assert!(dossier.body.contains("Après la remise"), "{}", dossier.body);
+    // …the grid evaluates the version handed in.
+    let page = member
+        .get(&format!(
+            "/commissions/{}/candidates/{owner}",
+            w.commission_1
+        ))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let body = plain(&page.body);
+    assert!(body.contains("mobilisées par aucune réalisation"), "{body}");
+    assert!(!body.contains("Toutes les compétences du bloc"), "{body}");
+}
