@@ -563,3 +563,110 @@ where
         self.as_ref().map_or(Value::Null, Bind::into_value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database file in a directory of its own, removed with it.
+    struct TempDb(PathBuf);
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn temp_db(name: &str) -> (TempDb, PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "portfolio-lite-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("t.sqlite");
+        let c = Connection::open(&path).expect("create");
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER);",
+        )
+        .expect("schema");
+        (TempDb(dir), path)
+    }
+
+    #[tokio::test]
+    async fn placeholders_bind_by_their_number_even_repeated_or_out_of_order() {
+        let (_dir, path) = temp_db("bind");
+        let pool = Pool::open(&path).expect("pool");
+        query("INSERT INTO t (a, b) VALUES ($2, $1)")
+            .bind(7_i64)
+            .bind("sept")
+            .execute(&pool)
+            .await
+            .expect("insert");
+        let row = query("SELECT a, b, $1 AS x, $1 || a AS y FROM t WHERE b = $2")
+            .bind("n°")
+            .bind(7_i64)
+            .fetch_one(&pool)
+            .await
+            .expect("row");
+        let (a, b): (&str, i64) = (row.try_get("a").expect("a"), row.try_get("b").expect("b"));
+        assert_eq!((a, b), ("sept", 7));
+        let y: String = row.try_get("y").expect("y");
+        assert_eq!(y, "n°sept");
+        assert!(matches!(row.try_get::<i64>("a"), Err(Error::Decode { .. })));
+        assert!(matches!(
+            row.try_get::<i64>("nope"),
+            Err(Error::NoColumn(_))
+        ));
+        let missing = query("SELECT $3").bind(1_i64).fetch_one(&pool).await;
+        assert!(
+            matches!(missing, Err(Error::MissingArgument(3))),
+            "{missing:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_transaction_dropped_without_commit_leaves_nothing_and_frees_the_writer() {
+        let (_dir, path) = temp_db("tx");
+        let pool = Pool::open(&path).expect("pool");
+        {
+            let mut tx = begin_write(&pool).await.expect("begin");
+            query("INSERT INTO t (a, b) VALUES ('x', 1)")
+                .execute(&mut *tx)
+                .await
+                .expect("insert");
+            // Inside the transaction the row is there; readers do not see it yet.
+            let n: i64 = query_scalar("SELECT COUNT(*) FROM t")
+                .fetch_one(&mut *tx)
+                .await
+                .expect("count");
+            assert_eq!(n, 1);
+            let n: i64 = query_scalar("SELECT COUNT(*) FROM t")
+                .fetch_one(&pool)
+                .await
+                .expect("count");
+            assert_eq!(n, 0);
+        }
+        // Dropped: rolled back, and the writer is free for the next one.
+        let mut tx = begin_write(&pool).await.expect("begin again");
+        query("INSERT INTO t (a, b) VALUES ('y', 2)")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        let all: Vec<String> = query_scalar("SELECT a FROM t ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("all");
+        assert_eq!(all, ["y"]);
+        // A write outside a transaction goes to the writer and counts its rows.
+        let done = query("UPDATE t SET b = b + 1")
+            .execute(&pool)
+            .await
+            .expect("update");
+        assert_eq!(done.rows_affected(), 1);
+    }
+}
