@@ -169,7 +169,7 @@ pub trait DossierStore: Send + Sync {
         quota_bytes: i64,
         now: i64,
     ) -> Result<Vec<i64>>;
-    /// The student's réalisations, by start date, with skills, technology and artifacts (four
+    /// The student's réalisations, by start date, with skills, technology and artifacts (three
     /// queries whatever their number).
     async fn realisations(&self, cap: &StudentCap) -> Result<Vec<RealisationRecord>>;
     /// The same réalisations as lines of the dossier's list (one query, no texts).

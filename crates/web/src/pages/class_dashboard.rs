@@ -1,7 +1,8 @@
 //! The class dashboard for teachers and heads of school: every student × the competencies of
 //! Bloc 1 and of the option's Bloc 2 (réalisations per competency), internship weeks against the
 //! rules of annexe III.B, certificates, dossier handed in, last weekly report. Sortable,
-//! filterable, exportable as .xlsx and .csv. Five queries whatever the size of the class.
+//! filterable, exportable as .xlsx and .csv. Three queries whatever the size of the class, and the
+//! rows are kept until the class's dossiers change (see [`Board`]).
 
 use super::browse::path_id;
 use super::internships::verdict;

@@ -231,7 +231,6 @@ fn commission_charts(
     }
 }
 
-/// The sections of the page, and the charts of the `selected` commission in each grid.
 /// The figures of one grid of the session, kept to chart a commission on demand.
 struct GridFigures {
     grid: Grid,
@@ -260,6 +259,7 @@ impl GridFigures {
     }
 }
 
+/// The sections of the page, one per grid with evaluations, and each grid's figures.
 fn sections(
     labels: &SessionLabels,
     evaluations: &[SessionEvaluation],
@@ -431,7 +431,6 @@ fn notice(done: Option<&str>) -> Option<Notice> {
     })
 }
 
-/// Everything the page shows, computed from the session and its evaluations.
 /// What the harmonisation shows of a session at one version of its evaluations: computed from
 /// every grid of the session once, then kept until the version changes — a grid saved or
 /// signed, a mark arrested, a commission renamed, by this server or another (the triggers of
