@@ -217,7 +217,26 @@ macro_rules! evaluation_store {
                 })
             }
 
-            fn registration_from_row(r: &$row) -> Result<RegistrationRecord> {
+            /// A member of a commission (seat, account, profile) from a row whose user id is `id`.
+            fn member_from_row(r: &$row, id: i64) -> Result<MemberRecord> {
+                Ok(MemberRecord {
+                    seat: r.try_get("seat")?,
+                    user: UserSummary {
+                        id,
+                        email: r.try_get("email")?,
+                        first_name: r.try_get("first_name")?,
+                        last_name: r.try_get("last_name")?,
+                        disabled: r.try_get("disabled")?,
+                    },
+                    profile: profile_from_sql(
+                        r.try_get("profile")?,
+                        r.try_get("specialties")?,
+                        r.try_get("blocks")?,
+                    )?,
+                })
+            }
+
+                        fn registration_from_row(r: &$row) -> Result<RegistrationRecord> {
                 let route: String = r.try_get("route")?;
                 Ok(RegistrationRecord {
                     id: r.try_get("id")?,
@@ -279,21 +298,10 @@ macro_rules! evaluation_store {
                     let member_rows = db::query(&members_sql).bind(id).fetch_all(&self.pool).await?;
                     let mut members: HashMap<i64, Vec<MemberRecord>> = HashMap::new();
                     for r in &member_rows {
-                        members.entry(r.try_get("commission_id")?).or_default().push(MemberRecord {
-                            seat: r.try_get("seat")?,
-                            user: UserSummary {
-                                id: r.try_get("id")?,
-                                email: r.try_get("email")?,
-                                first_name: r.try_get("first_name")?,
-                                last_name: r.try_get("last_name")?,
-                                disabled: r.try_get("disabled")?,
-                            },
-                            profile: profile_from_sql(
-                                r.try_get("profile")?,
-                                r.try_get("specialties")?,
-                                r.try_get("blocks")?,
-                            )?,
-                        });
+                        members
+                            .entry(r.try_get("commission_id")?)
+                            .or_default()
+                            .push(member_from_row(r, r.try_get("id")?)?);
                     }
                     rows.iter()
                         .map(|r| {
@@ -655,21 +663,7 @@ macro_rules! evaluation_store {
                     for m in &rows {
                         let member: Option<i64> = m.try_get("member_id")?;
                         if let Some(id) = member {
-                            members.push(MemberRecord {
-                                seat: m.try_get("seat")?,
-                                user: UserSummary {
-                                    id,
-                                    email: m.try_get("email")?,
-                                    first_name: m.try_get("first_name")?,
-                                    last_name: m.try_get("last_name")?,
-                                    disabled: m.try_get("disabled")?,
-                                },
-                                profile: profile_from_sql(
-                                    m.try_get("profile")?,
-                                    m.try_get("specialties")?,
-                                    m.try_get("blocks")?,
-                                )?,
-                            });
+                            members.push(member_from_row(m, id)?);
                         }
                     }
                     let track: Option<&str> = r.try_get("track")?;

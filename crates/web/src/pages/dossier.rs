@@ -82,28 +82,35 @@ pub struct DossierView {
     pub frozen: bool,
 }
 
+/// Which version of the dossier the reader holding `cap` sees.
+enum Seen {
+    /// The handed-in version: the commission and the public link, once there is one.
+    HandedIn,
+    /// Nothing yet: the commission before the hand-in.
+    Nothing,
+    /// The live draft: the student, their teachers, and the public link before the hand-in.
+    Live,
+}
+
+fn seen(cap: &StudentCap, submission: Option<&SubmissionRecord>) -> Seen {
+    match (cap.sees_handed_in(), submission, cap.via()) {
+        (true, Some(_), _) => Seen::HandedIn,
+        (true, None, StudentAccess::CommissionMember) => Seen::Nothing,
+        _ => Seen::Live,
+    }
+}
+
 pub async fn load_dossier(state: &AppState, cap: &StudentCap) -> AppResult<DossierView> {
     let submission = state.store.current_submission(cap).await?;
-    if cap.sees_handed_in() {
-        if let Some(s) = &submission {
-            return Ok(DossierView {
-                records: s.snapshot.records(cap.student_id()),
-                frozen: true,
-                submission,
-            });
-        }
-        if cap.via() == StudentAccess::CommissionMember {
-            return Ok(DossierView {
-                records: Vec::new(),
-                frozen: true,
-                submission,
-            });
-        }
-    }
+    let (records, frozen) = match (seen(cap, submission.as_ref()), &submission) {
+        (Seen::HandedIn, Some(s)) => (s.snapshot.records(cap.student_id()), true),
+        (Seen::Nothing, _) | (Seen::HandedIn, None) => (Vec::new(), true),
+        (Seen::Live, _) => (state.store.realisations(cap).await?, false),
+    };
     Ok(DossierView {
-        records: state.store.realisations(cap).await?,
-        frozen: false,
+        records,
         submission,
+        frozen,
     })
 }
 
@@ -117,31 +124,22 @@ pub struct DossierLines {
 
 pub async fn load_dossier_lines(state: &AppState, cap: &StudentCap) -> AppResult<DossierLines> {
     let submission = state.store.current_submission(cap).await?;
-    if cap.sees_handed_in() {
-        if let Some(s) = &submission {
-            return Ok(DossierLines {
-                lines: s
-                    .snapshot
-                    .records(cap.student_id())
-                    .iter()
-                    .map(RealisationRecord::summary)
-                    .collect(),
-                frozen: true,
-                submission,
-            });
-        }
-        if cap.via() == StudentAccess::CommissionMember {
-            return Ok(DossierLines {
-                lines: Vec::new(),
-                frozen: true,
-                submission,
-            });
-        }
-    }
+    let (lines, frozen) = match (seen(cap, submission.as_ref()), &submission) {
+        (Seen::HandedIn, Some(s)) => (
+            s.snapshot
+                .records(cap.student_id())
+                .iter()
+                .map(RealisationRecord::summary)
+                .collect(),
+            true,
+        ),
+        (Seen::Nothing, _) | (Seen::HandedIn, None) => (Vec::new(), true),
+        (Seen::Live, _) => (state.store.realisation_summaries(cap).await?, false),
+    };
     Ok(DossierLines {
-        lines: state.store.realisation_summaries(cap).await?,
-        frozen: false,
+        lines,
         submission,
+        frozen,
     })
 }
 
