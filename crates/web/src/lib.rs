@@ -46,12 +46,32 @@ pub struct Caches {
     /// By class: the dashboard's rows at a version of its dossiers.
     boards: std::sync::Mutex<std::collections::HashMap<i64, Arc<pages::class_dashboard::Board>>>,
     boarding: tokio::sync::Mutex<()>,
+    /// By session (the hash of its cookie): when this server last recorded its use.
+    touched: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 /// Dashboards kept at most: a few hundred classes, tens of kilobytes each.
 const BOARDS_KEPT: usize = 512;
 
 impl Caches {
+    /// Whether this request records the use of session `id_hash` at `now`: not when another
+    /// request of this server did within `every` seconds. Many requests of one session arrive
+    /// together (a page and its assets, several tabs); one write is enough.
+    fn claim_touch(&self, id_hash: &str, now: i64, every: i64) -> bool {
+        let mut touched = self
+            .touched
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if touched.get(id_hash).is_some_and(|at| now - at < every) {
+            return false;
+        }
+        if touched.len() >= 10_000 {
+            touched.retain(|_, at| now - *at < every);
+        }
+        touched.insert(id_hash.to_string(), now);
+        true
+    }
+
     fn harmonisation(&self, session_id: i64) -> Option<Arc<pages::jury::Harmonised>> {
         self.harmonisation
             .lock()
@@ -140,4 +160,19 @@ fn spawn_session_sweeper(state: AppState) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Caches;
+
+    #[test]
+    fn one_request_of_a_session_records_its_use_per_interval() {
+        let caches = Caches::default();
+        assert!(caches.claim_touch("a", 100, 60));
+        assert!(!caches.claim_touch("a", 100, 60), "the same second");
+        assert!(!caches.claim_touch("a", 159, 60), "within the interval");
+        assert!(caches.claim_touch("b", 159, 60), "another session");
+        assert!(caches.claim_touch("a", 160, 60), "the next interval");
+    }
 }

@@ -102,7 +102,9 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Session
     // One write a minute at most per session, not one per request; more often when the idle
     // timeout is that short, or a session in use would expire between two writes.
     let touch_every = (cfg.idle_timeout_secs / 2).clamp(1, 60);
-    if now - record.last_seen_at >= touch_every {
+    if now - record.last_seen_at >= touch_every
+        && state.caches.claim_touch(&id_hash, now, touch_every)
+    {
         state.store.touch_session(&id_hash, now).await?;
     }
     Ok(Some(SessionCtx {
