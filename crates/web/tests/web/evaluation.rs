@@ -35,6 +35,30 @@ async fn pdf_text(server: &TestServer, client: &Client, path: &str) -> String {
     flat(&pdf_extract::extract_text_from_mem(&bytes).expect("text"))
 }
 
+/// student_owner's capabilities on their own dossier, as the access policy gives them.
+async fn owner_caps(
+    server: &TestServer,
+) -> (
+    portfolio_domain::access::StudentCap,
+    portfolio_domain::access::DossierEditCap,
+) {
+    let w = &server.world;
+    let owner = w.user_id("student_owner");
+    let facts = server
+        .store
+        .student_facts(owner)
+        .await
+        .expect("facts")
+        .expect("owner");
+    let own = Actor::new(
+        owner,
+        vec![Grant::new(Role::Student, Some(w.class_a)).expect("grant")],
+    )
+    .student(&facts)
+    .expect("owner");
+    (own, own.edit().expect("edit"))
+}
+
 #[tokio::test]
 async fn labels_of_the_session_are_printed_on_the_grid_and_checked() {
     let server = TestServer::start().await;
@@ -476,18 +500,7 @@ async fn the_bloc2_commission_chooses_a_realisation_writes_the_needs_and_rates_t
         .await
         .expect("assign");
     // The candidate's dossier handed in with two réalisations chosen for the Bloc 2 exam.
-    let facts = store
-        .student_facts(owner)
-        .await
-        .expect("facts")
-        .expect("owner");
-    let own = Actor::new(
-        owner,
-        vec![Grant::new(Role::Student, Some(w.class_a)).expect("grant")],
-    )
-    .student(&facts)
-    .expect("owner");
-    let edit = own.edit().expect("edit");
+    let (own, edit) = owner_caps(&server).await;
     let second = store
         .create_realisation(
             &edit,
@@ -600,18 +613,7 @@ async fn a_member_who_also_teaches_the_candidate_evaluates_the_version_handed_in
     let w = server.world.clone();
     let store = &server.store;
     let owner = w.user_id("student_owner");
-    let facts = store
-        .student_facts(owner)
-        .await
-        .expect("facts")
-        .expect("owner");
-    let own = Actor::new(
-        owner,
-        vec![Grant::new(Role::Student, Some(w.class_a)).expect("grant")],
-    )
-    .student(&facts)
-    .expect("owner");
-    let edit = own.edit().expect("edit");
+    let (own, edit) = owner_caps(&server).await;
     // Handed in with the fixture's réalisation only (B1.1 of Bloc 1)…
     let profile = store.student_profile(&own).await.expect("profile");
     let records = store.realisations(&own).await.expect("records");
