@@ -348,7 +348,7 @@ pub trait InternshipStore: Send + Sync {
         by: i64,
         now: i64,
     ) -> Result<()>;
-    /// What the class dashboard shows of every student of the class, in three queries.
+    /// What the class dashboard shows of every student of the class, in two queries.
     async fn class_dashboard(&self, cap: &ClassCap) -> Result<ClassDashboard>;
 }
 

@@ -231,7 +231,7 @@ fn bind(stmt: &mut CachedStatement<'_>, args: &[Value]) -> Result<()> {
     Ok(())
 }
 
-/// What runs on a prepared, bound statement; `changes` is the connection's count of changed rows.
+/// What runs on a prepared, bound statement: read its rows, or step it to the end.
 type Step<R> = fn(&mut CachedStatement<'_>) -> Result<R>;
 
 fn run_on<R>(conn: &Connection, sql: &str, args: &[Value], step: Step<R>) -> Result<R> {
@@ -240,6 +240,7 @@ fn run_on<R>(conn: &Connection, sql: &str, args: &[Value], step: Step<R>) -> Res
     step(&mut stmt)
 }
 
+/// Runs `step` where `exec` says, with the number of rows the statement changed (0 for a read).
 async fn run<R>(exec: Exec<'_>, sql: &str, args: &[Value], step: Step<R>) -> Result<(R, u64)> {
     match exec {
         Exec::Conn(conn) => {

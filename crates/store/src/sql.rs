@@ -95,9 +95,26 @@ pub(crate) fn placeholders(start: usize, n: usize) -> String {
         .join(", ")
 }
 
-pub(crate) const STUDENT_SUMMARY_SELECT: &str = "SELECT u.id, u.first_name, u.last_name, u.email, \
-     s.class_id, c.name AS class_name, c.track, s.route, s.candidate_number, u.disabled \
-     FROM students s JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id";
+/// The columns `student_from_row` reads, and the tables they come from (aliases `s`, `u`, `c`):
+/// a query that wants more columns of the same rows names them after these.
+macro_rules! student_summary {
+    (columns) => {
+        "u.id, u.first_name, u.last_name, u.email, s.class_id, c.name AS class_name, c.track, \
+         s.route, s.candidate_number, u.disabled"
+    };
+    (from) => {
+        "students s JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id"
+    };
+}
+
+pub(crate) const STUDENT_SUMMARY_COLUMNS: &str = student_summary!(columns);
+pub(crate) const STUDENT_SUMMARY_FROM: &str = student_summary!(from);
+pub(crate) const STUDENT_SUMMARY_SELECT: &str = concat!(
+    "SELECT ",
+    student_summary!(columns),
+    " FROM ",
+    student_summary!(from)
+);
 
 pub(crate) const CLASS_SELECT: &str = "SELECT c.id, c.school_id, sc.name AS school_name, c.name, \
      c.track, c.year_of_training, c.session_year, c.dossiers_version, \
@@ -113,7 +130,8 @@ macro_rules! sql_store {
     ($store:ty, $row:ty) => {
         use $crate::sql::{
             db_err, grant_from_sql, placeholders, route_from_sql, track_from_sql, track_to_sql,
-            CLASS_SELECT, EXAM_SESSION_COLUMNS, STUDENT_SUMMARY_SELECT,
+            CLASS_SELECT, EXAM_SESSION_COLUMNS, STUDENT_SUMMARY_COLUMNS, STUDENT_SUMMARY_FROM,
+            STUDENT_SUMMARY_SELECT,
         };
         use $crate::*;
         use async_trait::async_trait;
@@ -604,18 +622,17 @@ macro_rules! sql_store {
 
             async fn student_profile(&self, cap: &StudentCap) -> Result<StudentProfile> {
                 // The student, class and school, with one row per teacher of the class.
-                let sql = "SELECT u.id, u.first_name, u.last_name, u.email, s.class_id, \
-                     c.name AS class_name, c.track, s.route, s.candidate_number, u.disabled, \
-                     c.year_of_training, c.session_year, sc.id AS school_id, sc.name AS school_name, \
-                     sc.city, sc.uai, t.id AS teacher_id, t.email AS teacher_email, \
-                     t.first_name AS teacher_first_name, t.last_name AS teacher_last_name, \
-                     t.disabled AS teacher_disabled \
-                     FROM students s JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id \
-                     JOIN schools sc ON sc.id = c.school_id \
+                let sql = format!(
+                    "SELECT {STUDENT_SUMMARY_COLUMNS}, c.year_of_training, c.session_year, \
+                     sc.id AS school_id, sc.name AS school_name, sc.city, sc.uai, t.id AS teacher_id, \
+                     t.email AS teacher_email, t.first_name AS teacher_first_name, \
+                     t.last_name AS teacher_last_name, t.disabled AS teacher_disabled \
+                     FROM {STUDENT_SUMMARY_FROM} JOIN schools sc ON sc.id = c.school_id \
                      LEFT JOIN grants tg ON tg.role = 'teacher' AND tg.scope_id = s.class_id \
                      LEFT JOIN users t ON t.id = tg.user_id \
-                     WHERE s.user_id = $1 ORDER BY t.last_name, t.first_name, t.id";
-                let rows = db::query(sql).bind(cap.student_id()).fetch_all(&self.pool).await?;
+                     WHERE s.user_id = $1 ORDER BY t.last_name, t.first_name, t.id"
+                );
+                let rows = db::query(&sql).bind(cap.student_id()).fetch_all(&self.pool).await?;
                 let row = rows.first().ok_or(StoreError::NotFound)?;
                 let mut teachers = Vec::with_capacity(rows.len());
                 for r in &rows {

@@ -1,17 +1,31 @@
 //! The SQL of internships and their follow-up, shared by both backends (stamped by
 //! `internship_store!`).
 
+use crate::{CertificateState, Result, StoreError};
+use portfolio_domain::internship_form::PlacementKind;
+
+pub(crate) fn placement_kind_from_sql(kind: &str) -> Result<PlacementKind> {
+    PlacementKind::parse(kind)
+        .ok_or_else(|| StoreError::Invalid(format!("type de période inconnu en base : {kind}")))
+}
+
+pub(crate) fn certificate_state_from_sql(state: &str) -> Result<CertificateState> {
+    CertificateState::parse(state)
+        .ok_or_else(|| StoreError::Invalid(format!("état d’attestation inconnu en base : {state}")))
+}
+
 macro_rules! internship_store {
     ($store:ty, $row:ty) => {
         mod internship_impl {
             use super::*;
-            use crate::sql::{CLASS_SELECT, EXAM_SESSION_COLUMNS, db_err};
+            use crate::sql::{EXAM_SESSION_COLUMNS, STUDENT_SUMMARY_COLUMNS, STUDENT_SUMMARY_FROM, db_err};
+            use crate::sql_internship::{certificate_state_from_sql, placement_kind_from_sql};
             use crate::sql_dossier::{date_from_sql, date_to_sql, period_from_sql};
             use portfolio_domain::access::{
                 ClassCap, DossierEditCap, ExamSessionCap, InternshipReviewCap, ReviewAuthor,
                 ReviewCap, StudentCap, TutorLinkFacts,
             };
-            use portfolio_domain::internship_form::{InternshipInput, PlacementKind};
+            use portfolio_domain::internship_form::InternshipInput;
 
 
             const COLUMNS: &str = "id, student_id, kind, organisation_name, organisation_address, siret, \
@@ -47,16 +61,12 @@ macro_rules! internship_store {
                 Ok(InternshipSummary {
                     id: r.try_get("id")?,
                     student_id: r.try_get("student_id")?,
-                    kind: PlacementKind::parse(kind).ok_or_else(|| {
-                        StoreError::Invalid(format!("type de période inconnu en base : {kind}"))
-                    })?,
+                    kind: placement_kind_from_sql(kind)?,
                     organisation_name: r.try_get("organisation_name")?,
                     period: period_from_sql(start, end)?,
                     year_of_training: u8::try_from(year).unwrap_or(1),
                     full_time: r.try_get("full_time")?,
-                    certificate_state: CertificateState::parse(state).ok_or_else(|| {
-                        StoreError::Invalid(format!("état d’attestation inconnu en base : {state}"))
-                    })?,
+                    certificate_state: certificate_state_from_sql(state)?,
                 })
             }
 
@@ -71,9 +81,7 @@ macro_rules! internship_store {
                     id: r.try_get("id")?,
                     student_id: r.try_get("student_id")?,
                     input: InternshipInput {
-                        kind: PlacementKind::parse(&kind).ok_or_else(|| {
-                            StoreError::Invalid(format!("type de période inconnu en base : {kind}"))
-                        })?,
+                        kind: placement_kind_from_sql(&kind)?,
                         organisation_name: r.try_get("organisation_name")?,
                         organisation_address: r.try_get("organisation_address")?,
                         siret: r.try_get("siret")?,
@@ -86,9 +94,7 @@ macro_rules! internship_store {
                         objectives: r.try_get("objectives")?,
                         schedule: r.try_get("schedule")?,
                     },
-                    certificate_state: CertificateState::parse(&state).ok_or_else(|| {
-                        StoreError::Invalid(format!("état d’attestation inconnu en base : {state}"))
-                    })?,
+                    certificate_state: certificate_state_from_sql(&state)?,
                     certificate_name: r.try_get("certificate_name")?,
                     certificate_key: r.try_get("certificate_key")?,
                     certificate_signed_by: signed_by.as_deref().map(author_from_sql),
@@ -114,8 +120,9 @@ macro_rules! internship_store {
                 if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
             }
 
-            const FACT_COLUMNS: &str = "student_id, continuing_education, reduction_reason, \
-                positioning_request, distance_status, exam_date";
+            /// The columns `facts_from_row` reads (table alias `f`).
+            const FACT_COLUMNS: &str = "f.student_id, f.continuing_education, f.reduction_reason, \
+                f.positioning_request, f.distance_status, f.exam_date";
 
             fn facts_from_row(r: &$row) -> Result<CandidateFactsRecord> {
                 let date = |col: &str| -> Result<Option<time::Date>> {
@@ -508,7 +515,7 @@ macro_rules! internship_store {
                 }
 
                 async fn candidate_facts(&self, cap: &StudentCap) -> Result<Option<CandidateFactsRecord>> {
-                    let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id = $1");
+                    let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts f WHERE f.student_id = $1");
                     let row = db::query(&sql).bind(cap.student_id()).fetch_optional(&self.pool).await?;
                     row.as_ref().map(facts_from_row).transpose()
                 }
@@ -539,54 +546,26 @@ macro_rules! internship_store {
                 }
 
                 async fn class_dashboard(&self, cap: &ClassCap) -> Result<ClassDashboard> {
-                    let sql = format!("{CLASS_SELECT} WHERE c.id = $1");
-                    let class = db::query(&sql)
-                        .bind(cap.class_id())
-                        .fetch_optional(&self.pool)
-                        .await?
-                        .ok_or(StoreError::NotFound)?;
-                    let class = class_from_row(&class)?;
                     // Each student with their recorded facts, the dossier in force, the last
                     // weekly report and their tags (« réalisation:code » joined): one row each.
-                    let rows = db::query(
-                        "SELECT u.id, u.first_name, u.last_name, u.email, s.class_id, c.name AS class_name, \
-                         c.track, s.route, s.candidate_number, u.disabled, \
-                         f.student_id AS facts_of, f.continuing_education, f.reduction_reason, \
-                         f.positioning_request, f.distance_status, f.exam_date, \
+                    let sql = format!(
+                        "SELECT {STUDENT_SUMMARY_COLUMNS}, {FACT_COLUMNS}, \
                          (SELECT MAX(d.submitted_at) FROM dossier_submissions d \
                           WHERE d.student_id = s.user_id AND d.reopened_at IS NULL) AS handed_in_at, \
                          (SELECT MAX(w.week_start) FROM internships i JOIN weekly_reports w ON w.internship_id = i.id \
                           WHERE i.student_id = s.user_id) AS last_week, \
                          (SELECT string_agg(CAST(r.id AS TEXT) || ':' || t.skill_code, ',') FROM realisations r \
                           JOIN realisation_skills t ON t.realisation_id = r.id WHERE r.student_id = s.user_id) AS tags \
-                         FROM students s JOIN users u ON u.id = s.user_id JOIN classes c ON c.id = s.class_id \
-                         LEFT JOIN candidate_facts f ON f.student_id = s.user_id \
-                         WHERE s.class_id = $1 ORDER BY u.last_name, u.first_name, u.id",
-                    )
-                    .bind(cap.class_id())
-                    .fetch_all(&self.pool)
-                    .await?;
+                         FROM {STUDENT_SUMMARY_FROM} LEFT JOIN candidate_facts f ON f.student_id = s.user_id \
+                         WHERE s.class_id = $1 ORDER BY u.last_name, u.first_name, u.id"
+                    );
+                    let rows = db::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
                     let mut students = Vec::with_capacity(rows.len());
                     for r in &rows {
                         let student = student_from_row(r)?;
-                        let facts_of: Option<i64> = r.try_get("facts_of")?;
-                        let facts = match facts_of {
-                            Some(student_id) => {
-                                let date = |col: &str| -> Result<Option<time::Date>> {
-                                    let v: Option<&str> = r.try_get(col)?;
-                                    v.map(date_from_sql).transpose()
-                                };
-                                Some(CandidateFactsRecord {
-                                    student_id,
-                                    continuing_education: r.try_get("continuing_education")?,
-                                    reduction_reason: r.try_get("reduction_reason")?,
-                                    positioning_request: date("positioning_request")?,
-                                    distance_status: r.try_get("distance_status")?,
-                                    exam_date: date("exam_date")?,
-                                })
-                            }
-                            None => None,
-                        };
+                        // No recorded facts: the LEFT JOIN's columns are all NULL.
+                        let recorded: Option<i64> = r.try_get("student_id")?;
+                        let facts = recorded.map(|_| facts_from_row(r)).transpose()?;
                         let last: Option<&str> = r.try_get("last_week")?;
                         let tags: Option<&str> = r.try_get("tags")?;
                         let tags = tags
@@ -612,7 +591,6 @@ macro_rules! internship_store {
                     let rows = db::query(&sql).bind(cap.class_id()).fetch_all(&self.pool).await?;
                     let internships = rows.iter().map(summary_from_row).collect::<Result<_>>()?;
                     Ok(ClassDashboard {
-                        class,
                         students,
                         internships,
                     })
@@ -721,7 +699,7 @@ macro_rules! internship_store {
                 }
 
                 async fn session_candidate_facts(&self, cap: &ExamSessionCap) -> Result<Vec<CandidateFactsRecord>> {
-                    let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts WHERE student_id IN ({CANDIDATES})");
+                    let sql = format!("SELECT {FACT_COLUMNS} FROM candidate_facts f WHERE f.student_id IN ({CANDIDATES})");
                     let rows = db::query(&sql).bind(cap.exam_session_id()).fetch_all(&self.pool).await?;
                     rows.iter().map(facts_from_row).collect()
                 }

@@ -660,7 +660,6 @@ pub struct CandidateFactsRecord {
 /// A class as its dashboard reads it: each student with what the rules and the columns need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassDashboard {
-    pub class: ClassRecord,
     /// By name.
     pub students: Vec<DashboardStudent>,
     /// Every internship of the class's students, by student and start date.

@@ -9,6 +9,7 @@
 pub mod charts;
 pub mod config;
 pub mod error;
+mod kept;
 mod pages;
 pub mod password;
 pub mod routes;
@@ -36,22 +37,26 @@ pub struct AppState {
     pub caches: Arc<Caches>,
 }
 
-/// What pages keep between requests, each entry with what tells whether it is still current.
-#[derive(Default)]
+/// What pages keep between requests.
 pub struct Caches {
     /// By exam session: the harmonisation's figures at a version of its evaluations.
-    harmonisation: std::sync::Mutex<std::collections::HashMap<i64, Arc<pages::jury::Harmonised>>>,
-    /// Taken to compute figures, so that concurrent requests compute them once.
-    harmonising: tokio::sync::Mutex<()>,
-    /// By class: the dashboard's rows at a version of its dossiers.
-    boards: std::sync::Mutex<std::collections::HashMap<i64, Arc<pages::class_dashboard::Board>>>,
-    boarding: tokio::sync::Mutex<()>,
+    harmonisation: kept::Kept<pages::jury::Harmonised>,
+    /// By class: the dashboard's rows at a version of its dossiers, on a day.
+    boards: kept::Kept<pages::class_dashboard::Board>,
     /// By session (the hash of its cookie): when this server last recorded its use.
     touched: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
-/// Dashboards kept at most: a few hundred classes, tens of kilobytes each.
-const BOARDS_KEPT: usize = 512;
+impl Default for Caches {
+    fn default() -> Caches {
+        Caches {
+            // The sessions of a few académies; a few hundred classes, tens of kilobytes each.
+            harmonisation: kept::Kept::new(64),
+            boards: kept::Kept::new(512),
+            touched: Default::default(),
+        }
+    }
+}
 
 impl Caches {
     /// Whether this request records the use of session `id_hash` at `now`: not when another
@@ -70,43 +75,6 @@ impl Caches {
         }
         touched.insert(id_hash.to_string(), now);
         true
-    }
-
-    fn harmonisation(&self, session_id: i64) -> Option<Arc<pages::jury::Harmonised>> {
-        self.harmonisation
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&session_id)
-            .cloned()
-    }
-
-    fn board(&self, class_id: i64) -> Option<Arc<pages::class_dashboard::Board>> {
-        self.boards
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&class_id)
-            .cloned()
-    }
-
-    fn keep_board(&self, class_id: i64, board: Arc<pages::class_dashboard::Board>) {
-        let mut boards = self
-            .boards
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if boards.len() >= BOARDS_KEPT && !boards.contains_key(&class_id) {
-            // Any other entry: kept boards are only a saving, and a full map is rare.
-            if let Some(&other) = boards.keys().next() {
-                boards.remove(&other);
-            }
-        }
-        boards.insert(class_id, board);
-    }
-
-    fn keep_harmonisation(&self, session_id: i64, figures: Arc<pages::jury::Harmonised>) {
-        self.harmonisation
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(session_id, figures);
     }
 }
 

@@ -20,7 +20,6 @@ use portfolio_domain::dossier::short_date;
 use portfolio_framework::bts_sio_2019;
 use portfolio_store::{CertificateState, ClassDashboard, ClassRecord, InternshipSummary};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 use time::Date;
 
 #[derive(serde::Deserialize, Default)]
@@ -60,8 +59,9 @@ fn monday(d: Date) -> Date {
 /// « this week » depend on the date), kept between requests: a class of 35 is thousands of rows
 /// to read and the rules of annexe III.B to run for each student.
 pub struct Board {
-    version: i64,
     day: Date,
+    /// The class as read with its version (`dossiers_version`): the board holds while it is
+    /// the same.
     class: ClassRecord,
     rows: Vec<DashboardRow>,
 }
@@ -70,36 +70,31 @@ pub struct Board {
 async fn rows(state: &AppState, cap: &ClassCap) -> AppResult<(ClassRecord, Vec<DashboardRow>)> {
     let class = state.store.class(cap).await?;
     let today = time::OffsetDateTime::now_utc().date();
-    let current =
-        |b: &Arc<Board>| b.version == class.dossiers_version && b.day == today && b.class == class;
-    let board = match state.caches.board(class.id).filter(current) {
-        Some(b) => b,
-        None => {
-            let _turn = state.caches.boarding.lock().await;
-            match state.caches.board(class.id).filter(current) {
-                Some(b) => b,
-                None => {
-                    // Read after the version: kept under it, the rows can only be newer.
-                    let rows = compute_rows(state, cap).await?;
-                    let b = Arc::new(Board {
-                        version: class.dossiers_version,
-                        day: today,
-                        class: class.clone(),
-                        rows,
-                    });
-                    state.caches.keep_board(class.id, b.clone());
-                    b
-                }
-            }
-        }
-    };
+    let board = state
+        .caches
+        .boards
+        .get_or_compute(
+            class.id,
+            |b| b.day == today && b.class == class,
+            || async {
+                Ok(Board {
+                    day: today,
+                    rows: compute_rows(state, cap, &class).await?,
+                    class: class.clone(),
+                })
+            },
+        )
+        .await?;
     Ok((class, board.rows.clone()))
 }
 
 /// Computes the rows of the dashboard from the class read whole.
-async fn compute_rows(state: &AppState, cap: &ClassCap) -> AppResult<Vec<DashboardRow>> {
+async fn compute_rows(
+    state: &AppState,
+    cap: &ClassCap,
+    class: &ClassRecord,
+) -> AppResult<Vec<DashboardRow>> {
     let ClassDashboard {
-        class,
         students,
         internships,
     } = state.store.class_dashboard(cap).await?;

@@ -304,17 +304,24 @@ pub fn watch_of_submission(
     submission: Option<portfolio_store::SubmissionRecord>,
     environment: Option<bool>,
 ) -> Watch {
-    let records = submission
-        .as_ref()
-        .map(|s| s.snapshot.records(c.entry.student.id))
-        .unwrap_or_default();
     let e5 = submission.as_ref().and_then(|s| s.snapshot.e5);
-    let view = DossierView {
-        records,
+    let view = handed_in_view(c.entry.student.id, submission);
+    watch(c.commission.exam, track_of(c), &view, e5, environment)
+}
+
+/// The dossier as handed in (empty when nothing is): what the commission evaluates.
+fn handed_in_view(
+    student_id: i64,
+    submission: Option<portfolio_store::SubmissionRecord>,
+) -> DossierView {
+    DossierView {
+        records: submission
+            .as_ref()
+            .map(|s| s.snapshot.records(student_id))
+            .unwrap_or_default(),
         submission,
         frozen: true,
-    };
-    watch(c.commission.exam, track_of(c), &view, e5, environment)
+    }
 }
 
 /// `grille-{number}.pdf`-like names, ASCII.
@@ -899,14 +906,7 @@ async fn dossier_of(state: &AppState, c: &Context) -> AppResult<DossierView> {
         Some(cap) => state.store.current_submission(cap).await?,
         None => None,
     };
-    Ok(DossierView {
-        records: submission
-            .as_ref()
-            .map(|s| s.snapshot.records(c.entry.student.id))
-            .unwrap_or_default(),
-        submission,
-        frozen: true,
-    })
+    Ok(handed_in_view(c.entry.student.id, submission))
 }
 
 async fn dossier_watch(

@@ -500,23 +500,19 @@ async fn harmonised_of(
     cap: &SessionMarksCap,
     session: &ExamSessionRecord,
 ) -> AppResult<Arc<Harmonised>> {
-    let current = |h: &Arc<Harmonised>| {
-        h.version == session.evaluations_version && h.labels == session.labels
-    };
-    if let Some(h) = state.caches.harmonisation(session.id).filter(current) {
-        return Ok(h);
-    }
-    let _turn = state.caches.harmonising.lock().await;
-    if let Some(h) = state.caches.harmonisation(session.id).filter(current) {
-        return Ok(h);
-    }
-    // Read after the version: what is computed is at least as new as the version it is kept
-    // under, so a later change can only make it be computed again, never shown stale.
-    let evaluations = state.store.session_evaluations(cap).await?;
-    let s = session.clone();
-    let h = Arc::new(blocking(move || harmonised(&s, &evaluations)).await?);
-    state.caches.keep_harmonisation(session.id, h.clone());
-    Ok(h)
+    state
+        .caches
+        .harmonisation
+        .get_or_compute(
+            session.id,
+            |h| h.version == session.evaluations_version && h.labels == session.labels,
+            || async {
+                let evaluations = state.store.session_evaluations(cap).await?;
+                let s = session.clone();
+                blocking(move || harmonised(&s, &evaluations)).await
+            },
+        )
+        .await
 }
 
 /// GET `/exam-sessions/{id}/harmonisation[?commission=ID]`.
