@@ -12,16 +12,21 @@ CREATE FUNCTION bump_dossiers_version_of_student(student BIGINT) RETURNS void LA
     WHERE id = (SELECT class_id FROM students WHERE user_id = student);
 $$;
 
-CREATE FUNCTION realisations_dossiers_version() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The rows that name their student (`student_id`): réalisations, internships, hand-ins, facts.
+CREATE FUNCTION dossiers_version_of_student_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         PERFORM bump_dossiers_version_of_student(OLD.student_id);
     END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM bump_dossiers_version_of_student(NEW.student_id);
+    END IF;
     RETURN NULL;
 END;
 $$;
+
 CREATE TRIGGER realisations_dossiers_version AFTER DELETE ON realisations
-    FOR EACH ROW EXECUTE FUNCTION realisations_dossiers_version();
+    FOR EACH ROW EXECUTE FUNCTION dossiers_version_of_student_row();
 
 CREATE FUNCTION realisation_skills_dossiers_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -37,19 +42,8 @@ $$;
 CREATE TRIGGER realisation_skills_dossiers_version AFTER INSERT OR DELETE ON realisation_skills
     FOR EACH ROW EXECUTE FUNCTION realisation_skills_dossiers_version();
 
-CREATE FUNCTION internships_dossiers_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM bump_dossiers_version_of_student(OLD.student_id);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM bump_dossiers_version_of_student(NEW.student_id);
-    END IF;
-    RETURN NULL;
-END;
-$$;
 CREATE TRIGGER internships_dossiers_version AFTER INSERT OR UPDATE OR DELETE ON internships
-    FOR EACH ROW EXECUTE FUNCTION internships_dossiers_version();
+    FOR EACH ROW EXECUTE FUNCTION dossiers_version_of_student_row();
 
 CREATE FUNCTION weekly_reports_dossiers_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -65,33 +59,11 @@ $$;
 CREATE TRIGGER weekly_reports_dossiers_version AFTER INSERT OR UPDATE OR DELETE ON weekly_reports
     FOR EACH ROW EXECUTE FUNCTION weekly_reports_dossiers_version();
 
-CREATE FUNCTION dossier_submissions_dossiers_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM bump_dossiers_version_of_student(OLD.student_id);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM bump_dossiers_version_of_student(NEW.student_id);
-    END IF;
-    RETURN NULL;
-END;
-$$;
 CREATE TRIGGER dossier_submissions_dossiers_version AFTER INSERT OR UPDATE OR DELETE ON dossier_submissions
-    FOR EACH ROW EXECUTE FUNCTION dossier_submissions_dossiers_version();
+    FOR EACH ROW EXECUTE FUNCTION dossiers_version_of_student_row();
 
-CREATE FUNCTION candidate_facts_dossiers_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM bump_dossiers_version_of_student(OLD.student_id);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM bump_dossiers_version_of_student(NEW.student_id);
-    END IF;
-    RETURN NULL;
-END;
-$$;
 CREATE TRIGGER candidate_facts_dossiers_version AFTER INSERT OR UPDATE OR DELETE ON candidate_facts
-    FOR EACH ROW EXECUTE FUNCTION candidate_facts_dossiers_version();
+    FOR EACH ROW EXECUTE FUNCTION dossiers_version_of_student_row();
 
 -- The students themselves: joining, leaving, changing class.
 CREATE FUNCTION students_dossiers_version() RETURNS trigger LANGUAGE plpgsql AS $$
