@@ -1,5 +1,5 @@
 //! The texts and the grid of the national tableau de synthèse (annexe 6-1), as the filled
-//! national tables show them (see `shared/fixtures/tableaux-de-synthese`). The writer prints
+//! national tables show them (see `regulation/fixtures/tableaux-de-synthese`). The writer prints
 //! them and the importer looks for them, so they live in one place.
 
 use portfolio_framework::{Block, Competency};

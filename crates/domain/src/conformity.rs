@@ -287,7 +287,7 @@ mod tests {
 
     const SEED_002: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/seeds/002_d44eaea8adc21c23.txt"
+        "/../../regulation/seeds/002_d44eaea8adc21c23.txt"
     );
 
     /// Whitespace runs (spaces, tabs, line breaks, non-breaking spaces) become one space.

@@ -4,7 +4,7 @@
 //! refuse the combinations the forms cannot show (a dossier « conforme » with a ground
 //! ticked…).
 //!
-//! Annexe 6-2 is in the seeds (`shared/seeds/002_d44eaea8adc21c23.txt`): what the sheet
+//! Annexe 6-2 is in the seeds (`regulation/seeds/002_d44eaea8adc21c23.txt`): what the sheet
 //! prints of it is in [`annex_6_2`], verbatim (straight apostrophes and the source's « B0 »
 //! included), and a test checks each text against the seed. The grounds are those of
 //! [`crate::conformity`], so that the result of a check fills a sheet.
@@ -365,7 +365,7 @@ mod tests {
     fn annex_6_2_texts_are_verbatim_from_the_seed() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/seeds/002_d44eaea8adc21c23.txt"
+            "/../../regulation/seeds/002_d44eaea8adc21c23.txt"
         );
         let seed = std::fs::read_to_string(path)
             .unwrap_or_else(|e| panic!("lecture du texte de référence {path} : {e}"));

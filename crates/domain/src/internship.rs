@@ -1597,7 +1597,7 @@ mod tests {
 
     const SEED_000: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/seeds/000_d0c6b7ff0b9b784d.txt"
+        "/../../regulation/seeds/000_d0c6b7ff0b9b784d.txt"
     );
 
     /// Whitespace runs (spaces, tabs, line breaks, non-breaking spaces) become one space.

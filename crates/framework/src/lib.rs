@@ -1,7 +1,7 @@
 //! # portfolio-framework — the BTS SIO référentiels as data
 //!
 //! The regulation of the BTS « Services informatiques aux organisations » (SIO),
-//! transcribed verbatim from the official texts (`shared/seeds/`) into data files
+//! transcribed verbatim from the official texts (`regulation/seeds/`) into data files
 //! compiled into the binary, loaded into typed structures and validated at load.
 //! Everything the application prints about the regulation comes from here. Pure:
 //! the only input is the embedded text.

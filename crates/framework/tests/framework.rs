@@ -1,4 +1,4 @@
-//! Checks the embedded data against the regulation text of `shared/seeds/`, read at
+//! Checks the embedded data against the regulation text of `regulation/seeds/`, read at
 //! test time: the counts (literal numbers, counted in the seeds by hand), and that
 //! every label occurs verbatim in the file it comes from. The only normalisation
 //! is of whitespace runs (spaces, tabs, line breaks → one space), because the seed
@@ -14,7 +14,7 @@ use portfolio_framework::{
     RouteGroup, Track, bts_sio_2011, bts_sio_2019, by_id, load_2011, load_2019, render_text,
 };
 
-const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds");
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../regulation/seeds");
 
 /// The text of the seed whose name starts with `prefix` (`"000_"`).
 fn seed(prefix: &str) -> String {
@@ -919,5 +919,56 @@ fn render_text_shows_the_blocks() {
                 );
             }
         }
+    }
+}
+
+/// The repository stands alone (issue 11, item 8): no source, script or document of the
+/// repository reads or links to a path beside it (the workspace's `../shared/`), so that a
+/// clone with nothing beside it builds, tests and documents itself.
+#[test]
+fn the_repository_reads_nothing_outside_itself() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut offenders = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if !matches!(
+                    name.as_str(),
+                    "target" | ".git" | "regulation" | "node_modules"
+                ) {
+                    stack.push(path);
+                }
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&path) else {
+                continue;
+            };
+            for (n, line) in text.lines().enumerate() {
+                let leaves = line.contains("../shared/")
+                    || line.contains("../../../shared")
+                    || line.contains("`shared/seeds")
+                    || line.contains("`shared/fixtures");
+                if leaves {
+                    offenders.push(format!("{}:{}: {line}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+    // This test's own text names the patterns it looks for.
+    offenders.retain(|o| !o.contains("framework/tests/framework.rs"));
+    assert!(
+        offenders.is_empty(),
+        "paths outside the repository:\n{}",
+        offenders.join("\n")
+    );
+    for needed in [
+        "regulation/seeds/README.md",
+        "regulation/fixtures/README.md",
+        "regulation/README.md",
+    ] {
+        assert!(root.join(needed).is_file(), "{needed} is missing");
     }
 }

@@ -1,6 +1,6 @@
 //! Feeds arbitrary bytes to the tableau de synthèse importer: it must return, never panic,
 //! never allocate without bound. Seed the corpus with the fixtures of
-//! `shared/fixtures/tableaux-de-synthese` and a file from `synthesis_xlsx`.
+//! `regulation/fixtures/tableaux-de-synthese` and a file from `synthesis_xlsx`.
 
 #![no_main]
 

@@ -13,7 +13,7 @@ use time::{Date, Month};
 
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/../../../shared/fixtures/tableaux-de-synthese/{name}",
+        "{}/../../regulation/fixtures/tableaux-de-synthese/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))

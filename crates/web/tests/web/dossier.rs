@@ -987,7 +987,7 @@ async fn the_tableau_de_synthese_downloads_as_xlsx_and_filled_tables_import_all_
     // A real table with a half-filled row: nothing is saved, the row is named.
     let fixture = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/tableaux-de-synthese/real-2023-sisr-1.xlsx"
+        "/../../regulation/fixtures/tableaux-de-synthese/real-2023-sisr-1.xlsx"
     ))
     .expect("fixture");
     let newcomer = new_student(&server, "student_new", server.world.class_a).await;
