@@ -2,6 +2,7 @@
 
 mod admin;
 mod demo;
+mod french;
 mod generate;
 mod options;
 mod purge;
@@ -15,7 +16,21 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    restore_default_sigpipe();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match french::parse_error(&e) {
+            Some(line) => {
+                eprintln!("portfolio-sio : erreur : {line}");
+                return ExitCode::FAILURE;
+            }
+            // --help and --version.
+            None => {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+        },
+    };
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -33,6 +48,18 @@ fn main() -> ExitCode {
             eprintln!("portfolio-sio : erreur : {}", one_line(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `portfolio-sio … | head -1`: when the reader of our output goes away, end quietly as other
+/// command-line tools do, instead of the panic Rust's `println!` gives on a closed pipe (Rust
+/// ignores SIGPIPE by default).
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -38,7 +38,7 @@ pub struct Global {
     #[arg(long, env = "PORTFOLIO_FILES_DIR", global = true)]
     pub files_dir: Option<PathBuf>,
     /// Connections to PostgreSQL (default: twice this machine's cores, 4 to 32).
-    #[arg(long, env = "PORTFOLIO_DATABASE_POOL", global = true, value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, env = "PORTFOLIO_DATABASE_POOL", global = true, value_parser = crate::french::pool_size)]
     pub database_pool: Option<u32>,
 }
 
@@ -158,7 +158,7 @@ pub struct GenerateArgs {
 #[derive(Args, Clone)]
 pub struct ServeArgs {
     /// Address and port to listen on.
-    #[arg(long, env = "PORTFOLIO_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "PORTFOLIO_LISTEN", default_value = "127.0.0.1:8080", value_parser = crate::french::listen)]
     pub listen: SocketAddr,
     /// Set when users reach the site over HTTPS (directly or through a proxy): cookies get
     /// the __Host- prefix and the Secure attribute, and HSTS is sent.
@@ -169,11 +169,17 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTFOLIO_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Minutes of inactivity after which a session ends.
-    #[arg(long, env = "PORTFOLIO_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
+    #[arg(long, env = "PORTFOLIO_IDLE_TIMEOUT_MINUTES", default_value_t = 30, value_parser = crate::french::positive)]
     pub idle_timeout_minutes: i64,
     /// Hours after login at which a session ends, used or not.
-    #[arg(long, env = "PORTFOLIO_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
+    #[arg(long, env = "PORTFOLIO_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12, value_parser = crate::french::positive)]
     pub absolute_timeout_hours: i64,
+    /// Reverse proxies whose X-Forwarded-For header is believed, as addresses or networks
+    /// separated by commas (e.g. 127.0.0.1,10.0.0.0/8): the client address used by the login
+    /// throttle and the audit log is then the one the proxy saw. Empty (default): the header is
+    /// ignored and the peer's address is the client's.
+    #[arg(long, env = "PORTFOLIO_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 #[derive(Args)]
@@ -304,6 +310,10 @@ impl ServeArgs {
             secure_cookies: self.secure_cookies,
             idle_timeout_secs: self.idle_timeout_minutes * 60,
             absolute_timeout_secs: self.absolute_timeout_hours * 3600,
+            trusted_proxies: portfolio_web::config::parse_trusted_proxies(&self.trusted_proxies)
+                .map_err(|e| {
+                    anyhow::anyhow!("{e} (--trusted-proxies ou PORTFOLIO_TRUSTED_PROXIES)")
+                })?,
             public_url: match &self.public_url {
                 Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
                     anyhow::bail!(

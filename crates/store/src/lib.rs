@@ -136,6 +136,13 @@ pub trait SessionStore: Send + Sync {
     /// Failures counted for `key` in the window that is still open at `now`.
     async fn login_failures(&self, key: &str, now: i64, window: i64) -> Result<i64>;
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
+    /// Failures counted for `key` in the window still open at `now`, with the time of the last
+    /// one (`(0, 0)` when there is none): what a progressive delay is computed from.
+    async fn login_failure_state(&self, key: &str, now: i64, window: i64) -> Result<(i64, i64)>;
+    /// Records that `user_id` logged in from the device whose cookie token hashes to `token_hash`.
+    async fn remember_device(&self, token_hash: &str, user_id: i64, now: i64) -> Result<()>;
+    /// Whether `user_id` has logged in before from the device of `token_hash`.
+    async fn is_known_device(&self, token_hash: &str, user_id: i64) -> Result<bool>;
 }
 
 /// The candidate's dossier. Changes take a [`DossierEditCap`] (the student) or a [`ReviewCap`]
@@ -532,6 +539,10 @@ pub trait EvaluationStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, event: &AuditEvent) -> Result<()>;
     async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// Up to `limit` entries matching `filter`, newest first.
+    async fn audit_page(&self, filter: &AuditFilter, limit: i64) -> Result<Vec<AuditRecord>>;
+    /// Removes the entries older than `before` (the retention period); returns how many.
+    async fn purge_audit(&self, before: i64) -> Result<u64>;
 }
 
 #[async_trait]

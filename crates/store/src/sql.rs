@@ -922,6 +922,47 @@ macro_rules! sql_store {
                 Ok(n.unwrap_or(0))
             }
 
+            async fn login_failure_state(&self, key: &str, now: i64, window: i64) -> Result<(i64, i64)> {
+                let row = db::query(
+                    "SELECT failures, last_failure_at FROM login_failures WHERE key = $1 AND window_start > $2 - $3",
+                )
+                .bind(key)
+                .bind(now)
+                .bind(window)
+                .fetch_optional(&self.pool)
+                .await?;
+                match row {
+                    Some(r) => Ok((r.try_get("failures")?, r.try_get("last_failure_at")?)),
+                    None => Ok((0, 0)),
+                }
+            }
+
+            async fn remember_device(&self, token_hash: &str, user_id: i64, now: i64) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                db::query(
+                    "INSERT INTO known_devices (token_hash, user_id, created_at, last_login_at) VALUES ($1, $2, $3, $3) \
+                     ON CONFLICT (token_hash) DO UPDATE SET user_id = $2, last_login_at = $3",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn is_known_device(&self, token_hash: &str, user_id: i64) -> Result<bool> {
+                let n: Option<i64> = db::query_scalar(
+                    "SELECT user_id FROM known_devices WHERE token_hash = $1 AND user_id = $2",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(n.is_some())
+            }
+
             async fn clear_login_failures(&self, key: &str) -> Result<()> {
                 let mut tx = self.begin_write().await?;
                 db::query("DELETE FROM login_failures WHERE key = $1")
@@ -950,6 +991,50 @@ macro_rules! sql_store {
                 .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn audit_page(&self, filter: &AuditFilter, limit: i64) -> Result<Vec<AuditRecord>> {
+                // One statement for every combination of filters: an absent filter is NULL.
+                let rows = db::query(
+                    "SELECT id, at, actor_user_id, action, target, client_ip, details FROM audit_log \
+                     WHERE (CAST($1 AS TEXT) IS NULL OR action = $1 OR action LIKE $1 || '.%') \
+                       AND (CAST($2 AS BIGINT) IS NULL OR actor_user_id = $2) \
+                       AND (CAST($3 AS BIGINT) IS NULL OR at >= $3) \
+                       AND (CAST($4 AS BIGINT) IS NULL OR at < $4) \
+                       AND (CAST($5 AS BIGINT) IS NULL OR id < $5) \
+                     ORDER BY id DESC LIMIT $6",
+                )
+                .bind(&filter.action)
+                .bind(filter.actor_user_id)
+                .bind(filter.from)
+                .bind(filter.until)
+                .bind(filter.before_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(AuditRecord {
+                            id: r.try_get("id")?,
+                            at: r.try_get("at")?,
+                            actor_user_id: r.try_get("actor_user_id")?,
+                            action: r.try_get("action")?,
+                            target: r.try_get("target")?,
+                            client_ip: r.try_get("client_ip")?,
+                            details: r.try_get("details")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn purge_audit(&self, before: i64) -> Result<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = db::query("DELETE FROM audit_log WHERE at < $1")
+                    .bind(before)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected())
             }
 
             async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>> {

@@ -208,6 +208,20 @@ pub struct AuditRecord {
     pub details: Option<String>,
 }
 
+/// Which audit entries to read: every field narrows, `None` does not.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// An action (`login.failure`) or a family of actions (`login`: every `login.…`).
+    pub action: Option<String>,
+    pub actor_user_id: Option<i64>,
+    /// Entries at or after this time.
+    pub from: Option<i64>,
+    /// Entries strictly before this time.
+    pub until: Option<i64>,
+    /// Entries older than this id: the next page after the last entry shown.
+    pub before_id: Option<i64>,
+}
+
 /// A teacher's verdict on a réalisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

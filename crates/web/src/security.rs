@@ -20,8 +20,23 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Middleware: adds the security headers; `no-store` on everything but static assets.
-pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
+    // The outermost layer resolves the client's address once, for the audit log and the login
+    // throttle of every layer and handler after it.
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|ci| ci.0.ip());
+    if let Some(peer) = peer {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        let client = state.config.client_address(peer, forwarded);
+        req.extensions_mut()
+            .insert(crate::session::ClientAddr(client));
+    }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     // A handler may set a stricter policy (downloads are sandboxed); the default covers the rest.
@@ -32,10 +47,10 @@ pub async fn headers(State(state): State<AppState>, req: Request, next: Next) ->
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    // The tutor's link and the public link set `no-referrer` so that their secret URL never
+    // leaves in a Referer header: a handler's stricter policy is kept.
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("same-origin"));
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),

@@ -172,9 +172,23 @@ impl FromRequestParts<AppState> for Admin {
 pub fn client_ip(parts: &Parts) -> Option<String> {
     parts
         .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
+        .get::<ClientAddr>()
+        .map(|c| c.0)
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|ci| ci.0.ip())
+        })
+        .map(|ip| ip.to_string())
 }
+
+/// The client's address, resolved once per request by the outermost middleware from the peer
+/// and, behind a trusted proxy, `X-Forwarded-For` (see [`WebConfig::client_address`]).
+///
+/// [`WebConfig::client_address`]: crate::config::WebConfig::client_address
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::IpAddr);
 
 /// Records an authorization failure in the audit log and returns the error to answer with.
 pub async fn deny(
