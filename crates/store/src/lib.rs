@@ -35,6 +35,7 @@ mod sql_evaluation;
 mod sql_internship;
 pub mod sqlite;
 pub mod types;
+mod version;
 
 pub use types::*;
 
