@@ -361,6 +361,15 @@ impl StudentCap {
         self.via != StudentAccess::PublicLink
     }
 
+    /// Reading the follow-up of the student's internships (weekly reports, reviews): it belongs
+    /// to the draft, so to its readers only — not to the commission, the jury or the public link.
+    pub fn follow_up(&self) -> Option<FollowUpCap> {
+        (self.version() == DossierVersion::Live).then_some(FollowUpCap {
+            student_id: self.student_id,
+            internship_id: None,
+        })
+    }
+
     /// Writing reviews of the student's internships and confirming their certificates: the
     /// teachers of the class and the student's tutors.
     pub fn internship_review(&self) -> Option<InternshipReviewCap> {
@@ -413,6 +422,32 @@ impl InternshipReviewCap {
     }
     pub fn author(&self) -> ReviewAuthor {
         self.author
+    }
+    /// Whether it reaches internship `id`.
+    pub fn reaches(&self, id: i64) -> bool {
+        self.internship_id.is_none_or(|only| only == id)
+    }
+
+    /// Who reviews an internship reads its follow-up (a tutor's link, that internship's only).
+    pub fn follow_up(&self) -> FollowUpCap {
+        FollowUpCap {
+            student_id: self.student_id,
+            internship_id: self.internship_id,
+        }
+    }
+}
+
+/// Permission to read the follow-up (weekly reports, reviews) of a student's internships: the
+/// readers of the live dossier, and the reviewers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUpCap {
+    student_id: i64,
+    internship_id: Option<i64>,
+}
+
+impl FollowUpCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
     }
     /// Whether it reaches internship `id`.
     pub fn reaches(&self, id: i64) -> bool {
@@ -789,6 +824,7 @@ mod tests {
                 _ => assert_eq!((before, after), (Shown::Nothing, Shown::HandedIn), "{a:?}"),
             }
             assert!(cap.reads_internships());
+            assert_eq!(cap.follow_up().is_some(), *version == DossierVersion::Live);
         }
         let link = PublicLinkFacts {
             student_id: 10,
@@ -802,6 +838,7 @@ mod tests {
             (Shown::Live, Shown::HandedIn)
         );
         assert!(!cap.reads_internships());
+        assert!(cap.follow_up().is_none());
     }
 
     #[test]

@@ -26,7 +26,7 @@ macro_rules! internship_store {
                 ReviewCap, StudentCap, TutorLinkFacts,
             };
             use portfolio_domain::internship_form::InternshipInput;
-            use portfolio_domain::access::DossierVersion;
+            use portfolio_domain::access::{DossierVersion, FollowUpCap};
             use crate::version::{resolve, Version};
 
 
@@ -346,7 +346,11 @@ macro_rules! internship_store {
                     Ok(())
                 }
 
-                async fn weekly_reports(&self, student_id: i64, internship_id: i64) -> Result<Vec<WeeklyReportRecord>> {
+                async fn weekly_reports(&self, cap: &FollowUpCap, internship_id: i64) -> Result<Vec<WeeklyReportRecord>> {
+                    if !cap.reaches(internship_id) {
+                        return Ok(Vec::new());
+                    }
+                    let student_id = cap.student_id();
                     let rows = db::query(
                         "SELECT w.id, w.internship_id, w.week_start, w.body, w.updated_at FROM weekly_reports w \
                          JOIN internships i ON i.id = w.internship_id \
@@ -393,7 +397,11 @@ macro_rules! internship_store {
                     Ok(id)
                 }
 
-                async fn internship_reviews(&self, student_id: i64, internship_id: i64) -> Result<Vec<InternshipReviewRecord>> {
+                async fn internship_reviews(&self, cap: &FollowUpCap, internship_id: i64) -> Result<Vec<InternshipReviewRecord>> {
+                    if !cap.reaches(internship_id) {
+                        return Ok(Vec::new());
+                    }
+                    let student_id = cap.student_id();
                     let rows = db::query(
                         "SELECT r.id, r.internship_id, r.author_kind, r.author_name, r.body, r.created_at \
                          FROM internship_reviews r JOIN internships i ON i.id = r.internship_id \

@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portfolio_domain::access::{
-    DossierEditCap, DossierVersion, InternshipReviewCap, ReviewAuthor, ReviewCap, StudentCap,
+    DossierEditCap, FollowUpCap, InternshipReviewCap, ReviewAuthor, ReviewCap, StudentCap,
     through_tutor_link,
 };
 use portfolio_domain::artifact::{clean_file_name, file_type};
@@ -55,15 +55,14 @@ async fn view(
     state: &AppState,
     r: InternshipRecord,
     links: Vec<portfolio_store::TutorLinkRecord>,
-    follow_up: bool,
+    follow_up: Option<FollowUpCap>,
 ) -> AppResult<InternshipView> {
-    let (reports, reviews) = if follow_up {
-        (
-            state.store.weekly_reports(r.student_id, r.id).await?,
-            state.store.internship_reviews(r.student_id, r.id).await?,
-        )
-    } else {
-        (Vec::new(), Vec::new())
+    let (reports, reviews) = match follow_up {
+        Some(cap) => (
+            state.store.weekly_reports(&cap, r.id).await?,
+            state.store.internship_reviews(&cap, r.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     let reports = reports
         .into_iter()
@@ -172,9 +171,8 @@ async fn page(
             Vec::new()
         };
         // The weekly reports and reviews are the follow-up of the draft: not for the readers of
-        // the handed-in dossier.
-        let follow_up = cap.version() == DossierVersion::Live;
-        internships.push(view(state, r, links, follow_up).await?);
+        // the handed-in dossier (the policy gives them no follow-up capability).
+        internships.push(view(state, r, links, cap.follow_up()).await?);
     }
     let today = time::OffsetDateTime::now_utc().date();
     Ok(InternshipsPage {
@@ -764,7 +762,7 @@ async fn tutor_page(
         layout: super::anonymous_layout(csrf),
         token: token.to_string(),
         student_name: name,
-        internship: view(state, r, Vec::new(), true).await?,
+        internship: view(state, r, Vec::new(), Some(cap.follow_up())).await?,
         error,
         notice: match done {
             Some("review") => Some(Notice {
