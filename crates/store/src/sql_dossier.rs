@@ -649,9 +649,11 @@ macro_rules! dossier_store {
                     include_team: bool,
                 ) -> Result<Vec<CommentRecord>> {
                     // The follow-up belongs to the draft and to those who read it.
-                    let live = match resolve(self, cap).await? {
-                        Version::Live(live) if cap.version() == DossierVersion::Live => live,
-                        _ => return Ok(Vec::new()),
+                    if cap.version() != DossierVersion::Live {
+                        return Ok(Vec::new());
+                    }
+                    let Version::Live(live) = resolve(self, cap).await? else {
+                        return Ok(Vec::new());
                     };
                     let rows = db::query(
                         "SELECT c.id, c.realisation_id, c.author_id, \
@@ -888,9 +890,11 @@ macro_rules! dossier_store {
                 async fn public_links(&self, cap: &StudentCap) -> Result<Vec<PublicLinkRecord>> {
                     // The links are the student's secrets: not for the readers of the
                     // handed-in version.
-                    let live = match resolve(self, cap).await? {
-                        Version::Live(live) if cap.version() == DossierVersion::Live => live,
-                        _ => return Ok(Vec::new()),
+                    if cap.version() != DossierVersion::Live {
+                        return Ok(Vec::new());
+                    }
+                    let Version::Live(live) = resolve(self, cap).await? else {
+                        return Ok(Vec::new());
                     };
                     let rows = db::query(
                         "SELECT id, token, created_at, expires_at, revoked_at FROM public_links \

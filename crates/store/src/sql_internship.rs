@@ -495,9 +495,11 @@ macro_rules! internship_store {
 
                 async fn tutor_links(&self, cap: &StudentCap, internship_id: i64) -> Result<Vec<TutorLinkRecord>> {
                     // The follow-up belongs to the draft and to those who read it.
-                    let live = match resolve(self, cap).await? {
-                        Version::Live(live) if cap.version() == DossierVersion::Live => live,
-                        _ => return Ok(Vec::new()),
+                    if cap.version() != DossierVersion::Live {
+                        return Ok(Vec::new());
+                    }
+                    let Version::Live(live) = resolve(self, cap).await? else {
+                        return Ok(Vec::new());
                     };
                     let rows = db::query(
                         "SELECT l.id, l.internship_id, l.created_at, l.expires_at, l.revoked_at FROM tutor_links l \
