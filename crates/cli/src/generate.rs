@@ -601,7 +601,9 @@ async fn dossier(
         let profile = ctx.store.student_profile(&cap).await?;
         let records = ctx.store.realisations(&cap).await?;
         let choice = ctx.store.e5_choice(&cap).await?;
-        let snapshot = DossierSnapshot::of(&profile, &records, choice, now());
+        let internships = ctx.store.internships(&cap).await?;
+        let snapshot =
+            DossierSnapshot::of(&profile, &records, choice, now()).with_internships(&internships);
         ctx.write(ctx.store.hand_in(&edit, &snapshot, now()))
             .await?;
         ctx.write(ctx.store.audit(&AuditEvent {

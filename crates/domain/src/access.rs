@@ -240,8 +240,8 @@ pub struct AdminCap {
     _private: (),
 }
 
-/// Why a student's dossier may be read: later features narrow what each reason shows (a
-/// commission member sees only the handed-in dossier; only the owner edits).
+/// Why a student's dossier may be read: each reason decides what is shown
+/// ([`StudentCap::version`]) and what may be done (only the owner edits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StudentAccess {
@@ -253,6 +253,30 @@ pub enum StudentAccess {
     JuryPresident,
     /// An anonymous visitor holding the student's public portfolio link.
     PublicLink,
+}
+
+/// Which version of a student's dossier a reader holding a [`StudentCap`] is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DossierVersion {
+    /// The live draft: the student, their teachers and tutors, the head of school.
+    Live,
+    /// Only the version handed in and in force, nothing before: the commission and the jury.
+    HandedIn,
+    /// The handed-in version once there is one, the live portfolio before: the public link
+    /// (the student shares their work in progress as they choose).
+    HandedInElseLive,
+}
+
+/// What a reader is shown of a dossier, once it is known whether a version is handed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// The live draft.
+    Live,
+    /// The version handed in and in force.
+    HandedIn,
+    /// Nothing: the dossier is not handed in, and this reader sees only what is.
+    Nothing,
 }
 
 /// What the store knows of a public portfolio link.
@@ -298,13 +322,52 @@ impl StudentCap {
         })
     }
 
+    /// Which version of the dossier this reader is given. The store applies it to every read
+    /// that takes this capability, so no page, API route, export or archive can serve another.
+    pub fn version(&self) -> DossierVersion {
+        match self.via {
+            StudentAccess::Owner
+            | StudentAccess::Teacher
+            | StudentAccess::Tutor
+            | StudentAccess::HeadOfSchool => DossierVersion::Live,
+            // « le jury procède à un examen des documents fournis »: the jury, like the
+            // commission, judges what was handed in.
+            StudentAccess::CommissionMember | StudentAccess::JuryPresident => {
+                DossierVersion::HandedIn
+            }
+            StudentAccess::PublicLink => DossierVersion::HandedInElseLive,
+        }
+    }
+
+    /// What this reader is shown, given whether a handed-in version is in force.
+    pub fn shown(&self, handed_in: bool) -> Shown {
+        match (self.version(), handed_in) {
+            (DossierVersion::Live, _) | (DossierVersion::HandedInElseLive, false) => Shown::Live,
+            (DossierVersion::HandedIn | DossierVersion::HandedInElseLive, true) => Shown::HandedIn,
+            (DossierVersion::HandedIn, false) => Shown::Nothing,
+        }
+    }
+
     /// Whether this reader sees the handed-in version of the dossier rather than the draft: the
-    /// commission and the public link (once the dossier is handed in).
+    /// commission, the jury, and the public link (once the dossier is handed in).
     pub fn sees_handed_in(&self) -> bool {
-        matches!(
-            self.via,
-            StudentAccess::CommissionMember | StudentAccess::PublicLink
-        )
+        self.version() != DossierVersion::Live
+    }
+
+    /// Whether this reader is shown the candidate's internships (in the version it reads): not
+    /// the public link, which shows the portfolio and nothing of the placements (their tutors
+    /// are third parties).
+    pub fn reads_internships(&self) -> bool {
+        self.via != StudentAccess::PublicLink
+    }
+
+    /// Reading the follow-up of the student's internships (weekly reports, reviews): it belongs
+    /// to the draft, so to its readers only — not to the commission, the jury or the public link.
+    pub fn follow_up(&self) -> Option<FollowUpCap> {
+        (self.version() == DossierVersion::Live).then_some(FollowUpCap {
+            student_id: self.student_id,
+            internship_id: None,
+        })
     }
 
     /// Writing reviews of the student's internships and confirming their certificates: the
@@ -332,7 +395,7 @@ impl StudentCap {
 }
 
 /// Who writes an intermediate review (bilan) of an internship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewAuthor {
     Teacher,
@@ -359,6 +422,32 @@ impl InternshipReviewCap {
     }
     pub fn author(&self) -> ReviewAuthor {
         self.author
+    }
+    /// Whether it reaches internship `id`.
+    pub fn reaches(&self, id: i64) -> bool {
+        self.internship_id.is_none_or(|only| only == id)
+    }
+
+    /// Who reviews an internship reads its follow-up (a tutor's link, that internship's only).
+    pub fn follow_up(&self) -> FollowUpCap {
+        FollowUpCap {
+            student_id: self.student_id,
+            internship_id: self.internship_id,
+        }
+    }
+}
+
+/// Permission to read the follow-up (weekly reports, reviews) of a student's internships: the
+/// readers of the live dossier, and the reviewers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUpCap {
+    student_id: i64,
+    internship_id: Option<i64>,
+}
+
+impl FollowUpCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
     }
     /// Whether it reaches internship `id`.
     pub fn reaches(&self, id: i64) -> bool {
@@ -704,6 +793,52 @@ mod tests {
             ..link
         };
         assert!(through_public_link(&forever, i64::MAX).is_some());
+    }
+
+    #[test]
+    fn the_commission_and_the_jury_read_only_the_handed_in_dossier() {
+        let facts = student_facts();
+        let cases: &[(Actor, DossierVersion)] = &[
+            (actor(10, &[(Role::Student, Some(2))]), DossierVersion::Live),
+            (actor(20, &[(Role::Teacher, Some(2))]), DossierVersion::Live),
+            (actor(30, &[(Role::Tutor, Some(10))]), DossierVersion::Live),
+            (
+                actor(40, &[(Role::CommissionMember, Some(5))]),
+                DossierVersion::HandedIn,
+            ),
+            (
+                actor(50, &[(Role::HeadOfSchool, Some(1))]),
+                DossierVersion::Live,
+            ),
+            (
+                actor(60, &[(Role::JuryPresident, Some(7))]),
+                DossierVersion::HandedIn,
+            ),
+        ];
+        for (a, version) in cases {
+            let cap = a.student(&facts).expect("reads the dossier");
+            assert_eq!(cap.version(), *version, "{a:?}");
+            let (before, after) = (cap.shown(false), cap.shown(true));
+            match version {
+                DossierVersion::Live => assert_eq!((before, after), (Shown::Live, Shown::Live)),
+                _ => assert_eq!((before, after), (Shown::Nothing, Shown::HandedIn), "{a:?}"),
+            }
+            assert!(cap.reads_internships());
+            assert_eq!(cap.follow_up().is_some(), *version == DossierVersion::Live);
+        }
+        let link = PublicLinkFacts {
+            student_id: 10,
+            expires_at: None,
+            revoked_at: None,
+        };
+        let cap = through_public_link(&link, 1).expect("alive");
+        assert_eq!(cap.version(), DossierVersion::HandedInElseLive);
+        assert_eq!(
+            (cap.shown(false), cap.shown(true)),
+            (Shown::Live, Shown::HandedIn)
+        );
+        assert!(!cap.reads_internships());
+        assert!(cap.follow_up().is_none());
     }
 
     #[test]

@@ -13,8 +13,9 @@
 use async_trait::async_trait;
 use portfolio_domain::access::{
     AppraisalReadCap, ClassCap, ClassFacts, CommissionCap, CommissionFacts, DossierEditCap,
-    EvaluationCap, ExamSessionCap, InternshipReviewCap, MarkReadCap, PublicLinkFacts, ReviewCap,
-    SchoolCap, SchoolMarksCap, SessionMarksCap, StudentCap, StudentFacts, TutorLinkFacts,
+    EvaluationCap, ExamSessionCap, FollowUpCap, InternshipReviewCap, MarkReadCap, PublicLinkFacts,
+    ReviewCap, SchoolCap, SchoolMarksCap, SessionMarksCap, StudentCap, StudentFacts,
+    TutorLinkFacts,
 };
 use portfolio_domain::internship_form::InternshipInput;
 use portfolio_domain::realisation::RealisationInput;
@@ -35,6 +36,7 @@ mod sql_evaluation;
 mod sql_internship;
 pub mod sqlite;
 pub mod types;
+mod version;
 
 pub use types::*;
 
@@ -294,9 +296,10 @@ pub trait InternshipStore: Send + Sync {
         body: &str,
         now: i64,
     ) -> Result<()>;
+    /// The weekly reports of an internship (empty when `cap` does not reach it).
     async fn weekly_reports(
         &self,
-        student_id: i64,
+        cap: &FollowUpCap,
         internship_id: i64,
     ) -> Result<Vec<WeeklyReportRecord>>;
     async fn add_internship_review(
@@ -308,9 +311,10 @@ pub trait InternshipStore: Send + Sync {
         body: &str,
         now: i64,
     ) -> Result<i64>;
+    /// The reviews of an internship (empty when `cap` does not reach it).
     async fn internship_reviews(
         &self,
-        student_id: i64,
+        cap: &FollowUpCap,
         internship_id: i64,
     ) -> Result<Vec<InternshipReviewRecord>>;
     /// A scan of the certificate: the state becomes « unsigned »; a previous scan is queued for

@@ -54,6 +54,8 @@ macro_rules! dossier_store {
             use portfolio_domain::access::{DossierEditCap, PublicLinkFacts, ReviewCap, StudentCap};
             use portfolio_domain::realisation::RealisationInput;
             use std::collections::{BTreeSet, HashMap};
+            use crate::version::{resolve, Live, Version};
+            use portfolio_domain::access::DossierVersion;
 
 
             fn artifact_from_row(r: &$row) -> Result<ArtifactRecord> {
@@ -253,9 +255,10 @@ macro_rules! dossier_store {
                 /// skills, technology items and artifacts: four queries whatever their number.
                 async fn load_realisations(
                     &self,
-                    student_id: i64,
+                    live: &Live,
                     only: Option<i64>,
                 ) -> Result<Vec<RealisationRecord>> {
+                    let student_id = live.student_id();
                     // `$2` is -1 for "all": ids are positive.
                     let only = only.unwrap_or(-1);
                     let filter = "r.student_id = $1 AND ($2 < 0 OR r.id = $2)";
@@ -446,17 +449,33 @@ macro_rules! dossier_store {
                 }
 
                 async fn realisations(&self, cap: &StudentCap) -> Result<Vec<RealisationRecord>> {
-                    self.load_realisations(cap.student_id(), None).await
+                    match resolve(self, cap).await? {
+                        Version::Live(live) => self.load_realisations(&live, None).await,
+                        Version::HandedIn(s) => Ok(s.snapshot.records(cap.student_id())),
+                        Version::Nothing => Ok(Vec::new()),
+                    }
                 }
 
                 async fn realisation_summaries(&self, cap: &StudentCap) -> Result<Vec<RealisationSummary>> {
+                    let live = match resolve(self, cap).await? {
+                        Version::Live(live) => live,
+                        Version::HandedIn(s) => {
+                            return Ok(s
+                                .snapshot
+                                .records(cap.student_id())
+                                .iter()
+                                .map(RealisationRecord::summary)
+                                .collect());
+                        }
+                        Version::Nothing => return Ok(Vec::new()),
+                    };
                     let rows = db::query(
                         "SELECT r.id, r.title, r.start_date, r.end_date, r.setting, r.review_status, \
                          (SELECT COUNT(*) FROM artifacts x WHERE x.realisation_id = r.id) AS artifacts, \
                          (SELECT string_agg(t.skill_code, ',') FROM realisation_skills t WHERE t.realisation_id = r.id) AS skills \
                          FROM realisations r WHERE r.student_id = $1 ORDER BY r.start_date, r.id",
                     )
-                    .bind(cap.student_id())
+                    .bind(live.student_id())
                     .fetch_all(&self.pool)
                     .await?;
                     rows.iter()
@@ -480,10 +499,14 @@ macro_rules! dossier_store {
                 }
 
                 async fn realisation(&self, cap: &StudentCap, id: i64) -> Result<RealisationRecord> {
-                    self.load_realisations(cap.student_id(), Some(id))
-                        .await?
+                    let found = match resolve(self, cap).await? {
+                        Version::Live(live) => self.load_realisations(&live, Some(id)).await?,
+                        Version::HandedIn(s) => s.snapshot.records(cap.student_id()),
+                        Version::Nothing => Vec::new(),
+                    };
+                    found
                         .into_iter()
-                        .next()
+                        .find(|r| r.id == id)
                         .ok_or(StoreError::NotFound)
                 }
 
@@ -545,12 +568,25 @@ macro_rules! dossier_store {
                 }
 
                 async fn artifact(&self, cap: &StudentCap, artifact_id: i64) -> Result<ArtifactRecord> {
+                    let live = match resolve(self, cap).await? {
+                        Version::Live(live) => live,
+                        Version::HandedIn(s) => {
+                            return s
+                                .snapshot
+                                .records(cap.student_id())
+                                .into_iter()
+                                .flat_map(|r| r.artifacts)
+                                .find(|a| a.id == artifact_id)
+                                .ok_or(StoreError::NotFound);
+                        }
+                        Version::Nothing => return Err(StoreError::NotFound),
+                    };
                     let sql = format!(
                         "SELECT {ARTIFACT_COLUMNS} FROM artifacts x WHERE x.id = $1 AND x.student_id = $2"
                     );
                     let row = db::query(&sql)
                         .bind(artifact_id)
-                        .bind(cap.student_id())
+                        .bind(live.student_id())
                         .fetch_optional(&self.pool)
                         .await?
                         .ok_or(StoreError::NotFound)?;
@@ -558,10 +594,23 @@ macro_rules! dossier_store {
                 }
 
                 async fn storage_used(&self, cap: &StudentCap) -> Result<i64> {
+                    let live = match resolve(self, cap).await? {
+                        Version::Live(live) => live,
+                        Version::HandedIn(s) => {
+                            return Ok(s
+                                .snapshot
+                                .realisations
+                                .iter()
+                                .flat_map(|r| r.artifacts.iter())
+                                .map(|a| a.size_bytes)
+                                .sum());
+                        }
+                        Version::Nothing => return Ok(0),
+                    };
                     Ok(db::query_scalar(
                         "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM artifacts WHERE student_id = $1",
                     )
-                    .bind(cap.student_id())
+                    .bind(live.student_id())
                     .fetch_one(&self.pool)
                     .await?)
                 }
@@ -599,6 +648,13 @@ macro_rules! dossier_store {
                     realisation_id: i64,
                     include_team: bool,
                 ) -> Result<Vec<CommentRecord>> {
+                    // The follow-up belongs to the draft and to those who read it.
+                    if cap.version() != DossierVersion::Live {
+                        return Ok(Vec::new());
+                    }
+                    let Version::Live(live) = resolve(self, cap).await? else {
+                        return Ok(Vec::new());
+                    };
                     let rows = db::query(
                         "SELECT c.id, c.realisation_id, c.author_id, \
                          COALESCE(u.first_name || ' ' || u.last_name, 'Compte supprimé') AS author_name, \
@@ -608,7 +664,7 @@ macro_rules! dossier_store {
                          ORDER BY c.id",
                     )
                     .bind(realisation_id)
-                    .bind(cap.student_id())
+                    .bind(live.student_id())
                     .bind(include_team)
                     .fetch_all(&self.pool)
                     .await?;
@@ -674,8 +730,13 @@ macro_rules! dossier_store {
                 }
 
                 async fn e5_choice(&self, cap: &StudentCap) -> Result<Option<(i64, i64)>> {
+                    let live = match resolve(self, cap).await? {
+                        Version::Live(live) => live,
+                        Version::HandedIn(s) => return Ok(s.snapshot.e5),
+                        Version::Nothing => return Ok(None),
+                    };
                     let row = db::query("SELECT first_id, second_id FROM e5_choices WHERE student_id = $1")
-                        .bind(cap.student_id())
+                        .bind(live.student_id())
                         .fetch_optional(&self.pool)
                         .await?;
                     row.map(|r| Ok((r.try_get("first_id")?, r.try_get("second_id")?)))
@@ -827,11 +888,19 @@ macro_rules! dossier_store {
                 }
 
                 async fn public_links(&self, cap: &StudentCap) -> Result<Vec<PublicLinkRecord>> {
+                    // The links are the student's secrets: not for the readers of the
+                    // handed-in version.
+                    if cap.version() != DossierVersion::Live {
+                        return Ok(Vec::new());
+                    }
+                    let Version::Live(live) = resolve(self, cap).await? else {
+                        return Ok(Vec::new());
+                    };
                     let rows = db::query(
                         "SELECT id, token, created_at, expires_at, revoked_at FROM public_links \
                          WHERE student_id = $1 ORDER BY id DESC",
                     )
-                    .bind(cap.student_id())
+                    .bind(live.student_id())
                     .fetch_all(&self.pool)
                     .await?;
                     rows.iter()

@@ -26,6 +26,8 @@ macro_rules! internship_store {
                 ReviewCap, StudentCap, TutorLinkFacts,
             };
             use portfolio_domain::internship_form::InternshipInput;
+            use portfolio_domain::access::{DossierVersion, FollowUpCap};
+            use crate::version::{resolve, Version};
 
 
             const COLUMNS: &str = "id, student_id, kind, organisation_name, organisation_address, siret, \
@@ -178,6 +180,19 @@ macro_rules! internship_store {
                     Ok(())
                 }
 
+                /// The student's internships recorded at or before `before`, live.
+                async fn internships_recorded_by(&self, student_id: i64, before: i64) -> Result<Vec<InternshipRecord>> {
+                    let sql = format!(
+                        "SELECT {COLUMNS} FROM internships WHERE student_id = $1 AND created_at <= $2 ORDER BY start_date, id"
+                    );
+                    let rows = db::query(&sql)
+                        .bind(student_id)
+                        .bind(before)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter().map(from_row).collect()
+                }
+
                 async fn one_internship(&self, student_id: i64, id: i64) -> Result<InternshipRecord> {
                     let sql = format!("SELECT {COLUMNS} FROM internships WHERE id = $1 AND student_id = $2");
                     let row = db::query(&sql)
@@ -277,16 +292,32 @@ macro_rules! internship_store {
                 }
 
                 async fn internships(&self, cap: &StudentCap) -> Result<Vec<InternshipRecord>> {
-                    let sql = format!("SELECT {COLUMNS} FROM internships WHERE student_id = $1 ORDER BY start_date, id");
-                    let rows = db::query(&sql)
-                        .bind(cap.student_id())
-                        .fetch_all(&self.pool)
-                        .await?;
-                    rows.iter().map(from_row).collect()
+                    if !cap.reads_internships() {
+                        return Ok(Vec::new());
+                    }
+                    match resolve(self, cap).await? {
+                        Version::Live(live) => self.internships_recorded_by(live.student_id(), i64::MAX).await,
+                        Version::HandedIn(s) => match s.snapshot.internship_records(cap.student_id()) {
+                            Some(list) => Ok(list),
+                            // Handed in before snapshots kept the internships: those recorded
+                            // by then.
+                            None => self.internships_recorded_by(cap.student_id(), s.submitted_at).await,
+                        },
+                        Version::Nothing => Ok(Vec::new()),
+                    }
                 }
 
                 async fn internship(&self, cap: &StudentCap, id: i64) -> Result<InternshipRecord> {
-                    self.one_internship(cap.student_id(), id).await
+                    if cap.version() == DossierVersion::Live {
+                        if let Version::Live(live) = resolve(self, cap).await? {
+                            return self.one_internship(live.student_id(), id).await;
+                        }
+                    }
+                    self.internships(cap)
+                        .await?
+                        .into_iter()
+                        .find(|i| i.id == id)
+                        .ok_or(StoreError::NotFound)
                 }
 
                 async fn internship_for_review(&self, cap: &InternshipReviewCap, id: i64) -> Result<InternshipRecord> {
@@ -315,7 +346,11 @@ macro_rules! internship_store {
                     Ok(())
                 }
 
-                async fn weekly_reports(&self, student_id: i64, internship_id: i64) -> Result<Vec<WeeklyReportRecord>> {
+                async fn weekly_reports(&self, cap: &FollowUpCap, internship_id: i64) -> Result<Vec<WeeklyReportRecord>> {
+                    if !cap.reaches(internship_id) {
+                        return Ok(Vec::new());
+                    }
+                    let student_id = cap.student_id();
                     let rows = db::query(
                         "SELECT w.id, w.internship_id, w.week_start, w.body, w.updated_at FROM weekly_reports w \
                          JOIN internships i ON i.id = w.internship_id \
@@ -362,7 +397,11 @@ macro_rules! internship_store {
                     Ok(id)
                 }
 
-                async fn internship_reviews(&self, student_id: i64, internship_id: i64) -> Result<Vec<InternshipReviewRecord>> {
+                async fn internship_reviews(&self, cap: &FollowUpCap, internship_id: i64) -> Result<Vec<InternshipReviewRecord>> {
+                    if !cap.reaches(internship_id) {
+                        return Ok(Vec::new());
+                    }
+                    let student_id = cap.student_id();
                     let rows = db::query(
                         "SELECT r.id, r.internship_id, r.author_kind, r.author_name, r.body, r.created_at \
                          FROM internship_reviews r JOIN internships i ON i.id = r.internship_id \
@@ -455,13 +494,20 @@ macro_rules! internship_store {
                 }
 
                 async fn tutor_links(&self, cap: &StudentCap, internship_id: i64) -> Result<Vec<TutorLinkRecord>> {
+                    // The follow-up belongs to the draft and to those who read it.
+                    if cap.version() != DossierVersion::Live {
+                        return Ok(Vec::new());
+                    }
+                    let Version::Live(live) = resolve(self, cap).await? else {
+                        return Ok(Vec::new());
+                    };
                     let rows = db::query(
                         "SELECT l.id, l.internship_id, l.created_at, l.expires_at, l.revoked_at FROM tutor_links l \
                          JOIN internships i ON i.id = l.internship_id \
                          WHERE l.internship_id = $1 AND i.student_id = $2 ORDER BY l.id DESC",
                     )
                     .bind(internship_id)
-                    .bind(cap.student_id())
+                    .bind(live.student_id())
                     .fetch_all(&self.pool)
                     .await?;
                     rows.iter()

@@ -366,6 +366,24 @@ pub struct DossierSnapshot {
     pub realisations: Vec<SnapshotRealisation>,
     /// Ids (within `realisations`) of the two réalisations chosen for E5.
     pub e5: Option<(i64, i64)>,
+    /// The internships as handed in: their attestations are part of the dossier. `None` in the
+    /// portable export and in the snapshots taken before they were kept (the store then reads
+    /// the internships recorded before the hand-in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internships: Option<Vec<SnapshotInternship>>,
+}
+
+/// An internship as handed in, with its certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotInternship {
+    pub id: i64,
+    pub input: InternshipInput,
+    pub certificate_state: CertificateState,
+    pub certificate_name: Option<String>,
+    /// The scan's key in the blob store: kept as long as the snapshot is.
+    pub certificate_key: Option<String>,
+    pub certificate_signed_by: Option<ReviewAuthor>,
+    pub certificate_signed_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -448,16 +466,62 @@ impl DossierSnapshot {
                 })
                 .collect(),
             e5,
+            internships: None,
         }
     }
 
-    /// The storage keys of the files the snapshot names.
+    /// The snapshot with the student's internships, as they are handed in.
+    pub fn with_internships(mut self, internships: &[InternshipRecord]) -> DossierSnapshot {
+        self.internships = Some(
+            internships
+                .iter()
+                .map(|i| SnapshotInternship {
+                    id: i.id,
+                    input: i.input.clone(),
+                    certificate_state: i.certificate_state,
+                    certificate_name: i.certificate_name.clone(),
+                    certificate_key: i.certificate_key.clone(),
+                    certificate_signed_by: i.certificate_signed_by,
+                    certificate_signed_at: i.certificate_signed_at,
+                })
+                .collect(),
+        );
+        self
+    }
+
+    /// The storage keys of the files the snapshot names (productions and certificate scans).
     pub fn storage_keys(&self) -> Vec<String> {
         self.realisations
             .iter()
             .flat_map(|r| r.artifacts.iter())
             .filter_map(|a| a.storage_key.clone())
+            .chain(
+                self.internships
+                    .iter()
+                    .flatten()
+                    .filter_map(|i| i.certificate_key.clone()),
+            )
             .collect()
+    }
+
+    /// The snapshot's internships as records, if the snapshot keeps them.
+    pub fn internship_records(&self, student_id: i64) -> Option<Vec<InternshipRecord>> {
+        self.internships.as_ref().map(|list| {
+            list.iter()
+                .map(|i| InternshipRecord {
+                    id: i.id,
+                    student_id,
+                    input: i.input.clone(),
+                    certificate_state: i.certificate_state,
+                    certificate_name: i.certificate_name.clone(),
+                    certificate_key: i.certificate_key.clone(),
+                    certificate_signed_by: i.certificate_signed_by,
+                    certificate_signed_at: i.certificate_signed_at,
+                    created_at: self.taken_at,
+                    updated_at: self.taken_at,
+                })
+                .collect()
+        })
     }
 
     /// The snapshot's réalisations as records, for the pages that show a dossier.

@@ -8,6 +8,7 @@
 //! * `internships`: internships, weekly reports, reviews, certificates, the tutor's link.
 //! * `conformity`: the contrôle de conformité of a session of 35 candidates, and its sheets.
 //! * `confidentiality`: no mark of a CCF evaluation reaches the candidate, by a crawl of all they reach.
+//! * `version`: the commission, the jury and the public link see only the handed-in dossier, on every route.
 //! * `evaluation`: session setup, commissions, the grid and fiche with visas, the candidate's copy.
 //! * `jury`: harmonisation, the jury's marks and deliberation, the bordereau récapitulatif.
 //! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
@@ -32,3 +33,5 @@ mod jury;
 mod security;
 #[path = "web/support.rs"]
 mod support;
+#[path = "web/version.rs"]
+mod version;

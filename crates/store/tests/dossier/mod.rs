@@ -674,3 +674,233 @@ async fn an_import_creates_everything_or_nothing() {
     })
     .await;
 }
+
+/// Issue 11, item 1: the version a reader is given is decided by the access policy and applied
+/// by the store to every read that takes a `StudentCap` — the commission and the jury read the
+/// handed-in version and nothing before; the public link the handed-in version once there is
+/// one; the student the draft.
+#[tokio::test]
+async fn every_read_serves_the_version_its_reader_is_given() {
+    both(|store| async move {
+        let w = world(&store).await;
+        let (read, edit) = own(&store, &w, w.owner).await;
+        let (_, review) = teacher(&store, &w, w.owner).await;
+        let session = exam_session(&store, 2027, "Normandie").await;
+        let commission = store
+            .create_commission(session, "C1", 1)
+            .await
+            .expect("commission");
+        store
+            .assign_candidate(commission, w.owner)
+            .await
+            .expect("assign");
+        let facts = store
+            .student_facts(w.owner)
+            .await
+            .expect("facts")
+            .expect("student");
+        let member = Actor::new(-8, vec![grant(Role::CommissionMember, Some(commission))])
+            .student(&facts)
+            .expect("the member reads");
+        let jury = Actor::new(-9, vec![grant(Role::JuryPresident, Some(session))])
+            .student(&facts)
+            .expect("the jury reads");
+        let token = "version-test-public-link-token-0123456789";
+        store
+            .create_public_link(&edit, token, None, 1)
+            .await
+            .expect("link");
+        let link_facts = store
+            .public_link_facts(token)
+            .await
+            .expect("facts")
+            .expect("link");
+        let public = portfolio_domain::access::through_public_link(&link_facts, 2).expect("alive");
+
+        let r = store
+            .create_realisation(&edit, &input("Sauvegardes", date!(2025 - 09 - 15), &[]), 1)
+            .await
+            .expect("create");
+        let r2 = store
+            .create_realisation(&edit, &input("Supervision", date!(2025 - 10 - 15), &[]), 1)
+            .await
+            .expect("create");
+        let f = store
+            .add_artifact(
+                &edit,
+                r,
+                &file("plan.pdf", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 10),
+                1_000,
+                2,
+            )
+            .await
+            .expect("file");
+        store.set_e5_choice(&edit, r, r2).await.expect("e5");
+        let placement = |org: &str| {
+            portfolio_domain::internship_form::InternshipForm {
+                kind: "internship".into(),
+                organisation_name: org.into(),
+                organisation_address: "1 rue de la Paix, 14000 Caen".into(),
+                start_date: "2025-05-19".into(),
+                end_date: "2025-06-20".into(),
+                year_of_training: "1".into(),
+                full_time: "1".into(),
+                tutor_name: "Claire Martin".into(),
+                tutor_email: "claire@caen.fr".into(),
+                ..Default::default()
+            }
+            .parse()
+            .expect("valid internship")
+        };
+        let i = store
+            .create_internship(&edit, &placement("Mairie de Caen"), 2)
+            .await
+            .expect("internship");
+        let prof = user(&store, "prof.version@d.fr", "Paula", "Prof").await;
+        store
+            .add_comment(&review, r, prof, "Bien", CommentVisibility::Student, 2)
+            .await
+            .expect("comment");
+
+        // Before the hand-in: nothing for the commission and the jury, the draft for the link.
+        for cap in [&member, &jury] {
+            assert!(store.realisations(cap).await.expect("list").is_empty());
+            assert!(
+                store
+                    .realisation_summaries(cap)
+                    .await
+                    .expect("lines")
+                    .is_empty()
+            );
+            assert!(matches!(
+                store.realisation(cap, r).await,
+                Err(StoreError::NotFound)
+            ));
+            assert!(matches!(
+                store.artifact(cap, f).await,
+                Err(StoreError::NotFound)
+            ));
+            assert_eq!(store.e5_choice(cap).await.expect("e5"), None);
+            assert_eq!(store.storage_used(cap).await.expect("used"), 0);
+            assert!(
+                store
+                    .internships(cap)
+                    .await
+                    .expect("internships")
+                    .is_empty()
+            );
+            assert!(matches!(
+                store.internship(cap, i).await,
+                Err(StoreError::NotFound)
+            ));
+            assert!(
+                store
+                    .comments(cap, r, true)
+                    .await
+                    .expect("comments")
+                    .is_empty()
+            );
+            assert!(store.public_links(cap).await.expect("links").is_empty());
+        }
+        assert_eq!(store.realisations(&public).await.expect("list").len(), 2);
+        assert!(store.internships(&public).await.expect("none").is_empty());
+
+        let profile = store.student_profile(&read).await.expect("profile");
+        let live = store.realisations(&read).await.expect("live");
+        let placements = store.internships(&read).await.expect("internships");
+        let snapshot = portfolio_store::DossierSnapshot::of(&profile, &live, Some((r, r2)), 3)
+            .with_internships(&placements);
+        store.hand_in(&edit, &snapshot, 3).await.expect("hand in");
+
+        // The student goes on with the draft.
+        store
+            .update_realisation(
+                &edit,
+                r,
+                &input("Sauvegardes v2", date!(2025 - 09 - 15), &[]),
+                4,
+            )
+            .await
+            .expect("update");
+        let r3 = store
+            .create_realisation(&edit, &input("Brouillon", date!(2025 - 11 - 15), &[]), 4)
+            .await
+            .expect("draft");
+        store.set_e5_choice(&edit, r, r3).await.expect("e5");
+        let later = store
+            .create_internship(&edit, &placement("Après la remise"), 4)
+            .await
+            .expect("internship");
+        store
+            .update_internship(&edit, i, &placement("Mairie modifiée"), 4)
+            .await
+            .expect("update internship");
+
+        let titles = |list: Vec<portfolio_store::RealisationRecord>| -> Vec<String> {
+            list.into_iter().map(|r| r.input.title).collect()
+        };
+        for cap in [&member, &jury, &public] {
+            assert_eq!(
+                titles(store.realisations(cap).await.expect("list")),
+                ["Sauvegardes", "Supervision"],
+                "{:?}",
+                cap.via()
+            );
+            assert_eq!(
+                ids(
+                    &store.realisation_summaries(cap).await.expect("lines"),
+                    |l| l.id
+                ),
+                [r, r2]
+            );
+            assert_eq!(
+                store.realisation(cap, r).await.expect("one").input.title,
+                "Sauvegardes"
+            );
+            assert!(matches!(
+                store.realisation(cap, r3).await,
+                Err(StoreError::NotFound)
+            ));
+            assert_eq!(store.artifact(cap, f).await.expect("file").name, "plan.pdf");
+            assert_eq!(store.e5_choice(cap).await.expect("e5"), Some((r, r2)));
+            assert!(
+                store
+                    .comments(cap, r, true)
+                    .await
+                    .expect("comments")
+                    .is_empty()
+            );
+            assert!(store.public_links(cap).await.expect("links").is_empty());
+        }
+        for cap in [&member, &jury] {
+            let seen = store.internships(cap).await.expect("internships");
+            assert_eq!(
+                seen.iter()
+                    .map(|x| x.input.organisation_name.as_str())
+                    .collect::<Vec<_>>(),
+                ["Mairie de Caen"]
+            );
+            assert!(matches!(
+                store.internship(cap, later).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+        assert!(store.internships(&public).await.expect("none").is_empty());
+        // The student reads the draft, with its follow-up.
+        assert_eq!(
+            titles(store.realisations(&read).await.expect("draft")),
+            ["Sauvegardes v2", "Supervision", "Brouillon"]
+        );
+        assert_eq!(store.e5_choice(&read).await.expect("e5"), Some((r, r3)));
+        assert_eq!(store.internships(&read).await.expect("draft").len(), 2);
+        assert_eq!(
+            store
+                .comments(&read, r, false)
+                .await
+                .expect("comments")
+                .len(),
+            1
+        );
+    })
+    .await;
+}

@@ -51,6 +51,14 @@ async fn caps(
     )
 }
 
+/// The follow-up of `student_id`'s internships as a teacher of the class reads it.
+async fn follow(store: &DynStore, student_id: i64) -> portfolio_domain::access::FollowUpCap {
+    student_cap(store, student_id)
+        .await
+        .follow_up()
+        .expect("a teacher reads the follow-up")
+}
+
 fn input(org: &str, start: &str, end: &str) -> portfolio_domain::internship_form::InternshipInput {
     InternshipForm {
         kind: "internship".into(),
@@ -151,12 +159,15 @@ async fn internships_are_recorded_by_their_student_and_followed_up() {
                 .await,
             Err(StoreError::NotFound)
         ));
-        let reports = store.weekly_reports(w.owner, first).await.expect("reports");
+        let reports = store
+            .weekly_reports(&follow(&store, w.owner).await, first)
+            .await
+            .expect("reports");
         assert_eq!(reports.len(), 2);
         assert_eq!(reports[0].body, "Installation et tests");
         assert!(
             store
-                .weekly_reports(w.other, first)
+                .weekly_reports(&follow(&store, w.other).await, first)
                 .await
                 .expect("none")
                 .is_empty()
@@ -218,7 +229,7 @@ async fn internships_are_recorded_by_their_student_and_followed_up() {
             Err(StoreError::NotFound)
         ));
         let reviews = store
-            .internship_reviews(w.owner, first)
+            .internship_reviews(&follow(&store, w.owner).await, first)
             .await
             .expect("reviews");
         assert_eq!(reviews.len(), 2);
@@ -302,7 +313,7 @@ async fn internships_are_recorded_by_their_student_and_followed_up() {
             .expect("delete");
         assert!(
             store
-                .weekly_reports(w.owner, first)
+                .weekly_reports(&follow(&store, w.owner).await, first)
                 .await
                 .expect("none")
                 .is_empty()

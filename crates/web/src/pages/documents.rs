@@ -414,6 +414,7 @@ mod tests {
                 r(2, &["B2-SISR.2.1", "B2-SISR.3.4", "B1.6.1"]),
             ],
             e5: Some((2, 1)),
+            internships: None,
         }
     }
 

@@ -17,7 +17,7 @@ use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use portfolio_domain::access::{DossierEditCap, ReviewCap, StudentAccess, StudentCap};
+use portfolio_domain::access::{DossierEditCap, ReviewCap, Shown, StudentAccess, StudentCap};
 use portfolio_domain::artifact::{
     MAX_FILE_BYTES, QUOTA_BYTES, check_link, clean_file_name, file_type,
 };
@@ -72,45 +72,28 @@ async fn review_access(
     }
 }
 
-/// The dossier a reader sees: the commission only the handed-in version; the public link the
-/// handed-in version once there is one, the live portfolio before; the student and their
-/// teachers the live draft.
+/// The dossier a reader sees: the commission and the jury only the handed-in version; the
+/// public link the handed-in version once there is one, the live portfolio before; the student,
+/// their teachers and tutors, the head of school the live draft. The rule is the access
+/// policy's ([`StudentCap::version`]) and the store applies it to every read: this only adds
+/// the hand-in the page mentions.
 pub struct DossierView {
     pub records: Vec<RealisationRecord>,
     pub submission: Option<SubmissionRecord>,
-    /// The records come from the handed-in version.
+    /// The records come from the handed-in version (or there is none to show yet).
     pub frozen: bool,
 }
 
-/// Which version of the dossier the reader holding `cap` sees.
-enum Seen {
-    /// The handed-in version: the commission and the public link, once there is one.
-    HandedIn,
-    /// Nothing yet: the commission before the hand-in.
-    Nothing,
-    /// The live draft: the student, their teachers, and the public link before the hand-in.
-    Live,
-}
-
-fn seen(cap: &StudentCap, submission: Option<&SubmissionRecord>) -> Seen {
-    match (cap.sees_handed_in(), submission, cap.via()) {
-        (true, Some(_), _) => Seen::HandedIn,
-        (true, None, StudentAccess::CommissionMember) => Seen::Nothing,
-        _ => Seen::Live,
-    }
+fn frozen(cap: &StudentCap, submission: Option<&SubmissionRecord>) -> bool {
+    cap.shown(submission.is_some()) != Shown::Live
 }
 
 pub async fn load_dossier(state: &AppState, cap: &StudentCap) -> AppResult<DossierView> {
     let submission = state.store.current_submission(cap).await?;
-    let (records, frozen) = match (seen(cap, submission.as_ref()), &submission) {
-        (Seen::HandedIn, Some(s)) => (s.snapshot.records(cap.student_id()), true),
-        (Seen::Nothing, _) | (Seen::HandedIn, None) => (Vec::new(), true),
-        (Seen::Live, _) => (state.store.realisations(cap).await?, false),
-    };
     Ok(DossierView {
-        records,
+        records: state.store.realisations(cap).await?,
+        frozen: frozen(cap, submission.as_ref()),
         submission,
-        frozen,
     })
 }
 
@@ -124,22 +107,10 @@ pub struct DossierLines {
 
 pub async fn load_dossier_lines(state: &AppState, cap: &StudentCap) -> AppResult<DossierLines> {
     let submission = state.store.current_submission(cap).await?;
-    let (lines, frozen) = match (seen(cap, submission.as_ref()), &submission) {
-        (Seen::HandedIn, Some(s)) => (
-            s.snapshot
-                .records(cap.student_id())
-                .iter()
-                .map(RealisationRecord::summary)
-                .collect(),
-            true,
-        ),
-        (Seen::Nothing, _) | (Seen::HandedIn, None) => (Vec::new(), true),
-        (Seen::Live, _) => (state.store.realisation_summaries(cap).await?, false),
-    };
     Ok(DossierLines {
-        lines,
+        lines: state.store.realisation_summaries(cap).await?,
+        frozen: frozen(cap, submission.as_ref()),
         submission,
-        frozen,
     })
 }
 
@@ -294,7 +265,10 @@ pub async fn hand_in(
         ));
     }
     let e5 = state.store.e5_choice(&cap).await?;
-    let snapshot = portfolio_store::DossierSnapshot::of(&profile, &records, e5, now());
+    // The attestations of the internships are part of the dossier: handed in with it.
+    let internships = state.store.internships(&cap).await?;
+    let snapshot = portfolio_store::DossierSnapshot::of(&profile, &records, e5, now())
+        .with_internships(&internships);
     state.store.hand_in(&edit, &snapshot, now()).await?;
     state
         .store
@@ -1150,11 +1124,7 @@ async fn coverage_page(
 ) -> AppResult<CoveragePage> {
     let profile = state.store.student_profile(cap).await?;
     let track = profile.student.track;
-    let DossierLines {
-        lines: rs,
-        submission,
-        frozen,
-    } = load_dossier_lines(state, cap).await?;
+    let DossierLines { lines: rs, .. } = load_dossier_lines(state, cap).await?;
     let fw = bts_sio_2019();
     let mut tables = Vec::new();
     for block in ["B1", bloc2_code(track)] {
@@ -1188,10 +1158,7 @@ async fn coverage_page(
             complete: cov.is_complete(),
         });
     }
-    let choice = match (&submission, frozen) {
-        (Some(s), true) => s.snapshot.e5,
-        _ => state.store.e5_choice(cap).await?,
-    };
+    let choice = state.store.e5_choice(cap).await?;
     let verdict = match choice {
         Some((a, b)) => {
             let find = |id: i64| rs.iter().find(|r| r.id == id);

@@ -16,7 +16,8 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portfolio_domain::access::{
-    DossierEditCap, InternshipReviewCap, ReviewAuthor, ReviewCap, StudentCap, through_tutor_link,
+    DossierEditCap, FollowUpCap, InternshipReviewCap, ReviewAuthor, ReviewCap, StudentCap,
+    through_tutor_link,
 };
 use portfolio_domain::artifact::{clean_file_name, file_type};
 use portfolio_domain::dossier::short_date;
@@ -54,18 +55,20 @@ async fn view(
     state: &AppState,
     r: InternshipRecord,
     links: Vec<portfolio_store::TutorLinkRecord>,
+    follow_up: Option<FollowUpCap>,
 ) -> AppResult<InternshipView> {
-    let reports = state
-        .store
-        .weekly_reports(r.student_id, r.id)
-        .await?
+    let (reports, reviews) = match follow_up {
+        Some(cap) => (
+            state.store.weekly_reports(&cap, r.id).await?,
+            state.store.internship_reviews(&cap, r.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let reports = reports
         .into_iter()
         .map(|w| (short_date(w.week_start), w.body))
         .collect();
-    let reviews = state
-        .store
-        .internship_reviews(r.student_id, r.id)
-        .await?
+    let reviews = reviews
         .into_iter()
         .map(|v| {
             let who = match v.author {
@@ -167,7 +170,9 @@ async fn page(
         } else {
             Vec::new()
         };
-        internships.push(view(state, r, links).await?);
+        // The weekly reports and reviews are the follow-up of the draft: not for the readers of
+        // the handed-in dossier (the policy gives them no follow-up capability).
+        internships.push(view(state, r, links, cap.follow_up()).await?);
     }
     let today = time::OffsetDateTime::now_utc().date();
     Ok(InternshipsPage {
@@ -757,7 +762,7 @@ async fn tutor_page(
         layout: super::anonymous_layout(csrf),
         token: token.to_string(),
         student_name: name,
-        internship: view(state, r, Vec::new()).await?,
+        internship: view(state, r, Vec::new(), Some(cap.follow_up())).await?,
         error,
         notice: match done {
             Some("review") => Some(Notice {

@@ -67,7 +67,7 @@ fn leaks(text: &str) -> Vec<String> {
 }
 
 /// An answer reduced to text: PDFs read back, archives (.zip, .xlsx) opened entry by entry.
-fn readable(bytes: &[u8], content_type: &str) -> String {
+pub(crate) fn readable(bytes: &[u8], content_type: &str) -> String {
     if bytes.starts_with(b"%PDF") || content_type.contains("pdf") {
         return pdf_extract::extract_text_from_mem(bytes).unwrap_or_default();
     }
@@ -93,7 +93,7 @@ fn readable(bytes: &[u8], content_type: &str) -> String {
 }
 
 /// Same-origin paths linked from an HTML page: href, src, and GET form actions.
-fn links(body: &str) -> Vec<String> {
+pub(crate) fn links(body: &str) -> Vec<String> {
     let mut out = Vec::new();
     for attr in ["href=\"", "src=\"", "action=\""] {
         let mut rest = body;
@@ -109,13 +109,13 @@ fn links(body: &str) -> Vec<String> {
     out
 }
 
-struct Fetched {
-    status: u16,
-    content_type: String,
-    text: String,
+pub(crate) struct Fetched {
+    pub status: u16,
+    pub content_type: String,
+    pub text: String,
 }
 
-async fn fetch(server: &TestServer, cookie: &str, path: &str) -> Fetched {
+pub(crate) async fn fetch(server: &TestServer, cookie: &str, path: &str) -> Fetched {
     let res = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -140,7 +140,7 @@ async fn fetch(server: &TestServer, cookie: &str, path: &str) -> Fetched {
     }
 }
 
-async fn cookie_of(server: &TestServer, account: &str) -> String {
+pub(crate) async fn cookie_of(server: &TestServer, account: &str) -> String {
     let client = server.login(account).await;
     format!(
         "{}={}",
