@@ -10,6 +10,8 @@
 //! * `confidentiality`: no mark of a CCF evaluation reaches the candidate, by a crawl of all they reach.
 //! * `evaluation`: session setup, commissions, the grid and fiche with visas, the candidate's copy.
 //! * `jury`: harmonisation, the jury's marks and deliberation, the bordereau récapitulatif.
+//! * `uploads`: no body read before the request is allowed, streamed uploads, uploads in flight,
+//!   audited CSRF refusals, the upload corpus.
 //! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
 
 #[path = "web/access.rs"]
@@ -32,3 +34,5 @@ mod jury;
 mod security;
 #[path = "web/support.rs"]
 mod support;
+#[path = "web/uploads.rs"]
+mod uploads;
