@@ -27,12 +27,7 @@ pub trait BlobStore: Send + Sync {
     /// Stores what `source` yields under `key`, like [`BlobStore::put`], without holding it in
     /// memory; refuses (and keeps nothing) as soon as more than `limit` bytes arrive. Returns the
     /// number of bytes stored.
-    async fn put_stream(
-        &self,
-        key: &str,
-        source: &mut dyn BlobSource,
-        limit: u64,
-    ) -> Result<u64> {
+    async fn put_stream(&self, key: &str, source: &mut dyn BlobSource, limit: u64) -> Result<u64> {
         // Fallback for stores that cannot stream: bounded by `limit` in memory.
         let mut all = Vec::new();
         while let Some(chunk) = source.next_chunk().await? {
@@ -154,9 +149,7 @@ impl LocalBlobStore {
         mut tmp: TmpFile,
         path: &Path,
     ) -> Result<()> {
-        file.flush()
-            .await
-            .map_err(|e| io_err("écriture", key, e))?;
+        file.flush().await.map_err(|e| io_err("écriture", key, e))?;
         file.sync_all()
             .await
             .map_err(|e| io_err("écriture", key, e))?;
@@ -166,7 +159,9 @@ impl LocalBlobStore {
             .map_err(|e| io_err("écriture", key, e))?;
         tmp.armed = false;
         if let Some(dir) = path.parent() {
-            sync_dir(dir).await.map_err(|e| io_err("écriture", key, e))?;
+            sync_dir(dir)
+                .await
+                .map_err(|e| io_err("écriture", key, e))?;
         }
         Ok(())
     }
@@ -190,12 +185,7 @@ impl BlobStore for LocalBlobStore {
         self.commit(key, file, tmp, &path).await
     }
 
-    async fn put_stream(
-        &self,
-        key: &str,
-        source: &mut dyn BlobSource,
-        limit: u64,
-    ) -> Result<u64> {
+    async fn put_stream(&self, key: &str, source: &mut dyn BlobSource, limit: u64) -> Result<u64> {
         let (mut file, tmp, path) = self.create_tmp(key).await?;
         let mut written: u64 = 0;
         // On any early return the `.tmp` file is removed (TmpFile's drop).
@@ -319,7 +309,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_streamed_put_keeps_the_bytes_or_nothing_at_all() {
-        let dir = std::env::temp_dir().join(format!("portfolio-blobs-stream-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("portfolio-blobs-stream-{}", std::process::id()));
         let blobs = LocalBlobStore::new(&dir).expect("dir");
         let key = "00112233445566778899aabbccddeeff";
         let n = blobs

@@ -133,8 +133,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
             return too_large(&req, message);
         };
         let req = Request::from_parts(parts, Body::from(bytes.clone()));
-        if !form_urlencoded_field(&bytes, CSRF_FIELD).is_some_and(|t| same_token(&t, &expected))
-        {
+        if !form_urlencoded_field(&bytes, CSRF_FIELD).is_some_and(|t| same_token(&t, &expected)) {
             return refuse(&state, req, "jeton invalide").await;
         }
         req
@@ -143,7 +142,13 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
             return refuse(&state, req, "envoi de fichier mal formé").await;
         };
         let (parts, body) = req.into_parts();
-        let (token, body) = multipart_token(body, &boundary).await;
+        // A client that trickles its first field holds nothing but this small buffer, and not
+        // for long; a browser sends it at once.
+        let (token, body) =
+            match tokio::time::timeout(TOKEN_FIELD_WAIT, multipart_token(body, &boundary)).await {
+                Ok(found) => found,
+                Err(_) => (None, Body::empty()),
+            };
         let req = Request::from_parts(parts, body);
         if !token.is_some_and(|t| same_token(&t, &expected)) {
             return refuse(&state, req, "jeton invalide (envoi de fichier)").await;
@@ -157,6 +162,7 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         return next.run(req).await;
     }
     // An allowed upload: one permit while its handler receives it, or 503 before reading it.
+    // Taken after the token check, so that forged uploads never hold a place.
     let Ok(permit) = state.uploads.clone().try_acquire_owned() else {
         tracing::warn!(path = %req.uri().path(), "envoi de fichier refusé : trop d’envois en cours");
         return error_response(req.uri(), AppError::UploadsBusy);
@@ -170,6 +176,8 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
 const MAX_ANONYMOUS_FORM_BYTES: usize = 256 * 1024;
 /// How much of a multipart body is read, at most, to find its first field, the token.
 const MAX_TOKEN_FIELD_BYTES: usize = 8 * 1024;
+/// How long the first field may take to arrive.
+const TOKEN_FIELD_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The `Content-Length` the client declared.
 fn declared_length(req: &Request) -> Option<u64> {

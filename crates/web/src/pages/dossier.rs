@@ -964,7 +964,10 @@ pub async fn receive_file(
 }
 
 fn broken_upload() -> AppError {
-    AppError::bad_input("file", "envoi interrompu ou mal formé : renvoyez le fichier")
+    AppError::bad_input(
+        "file",
+        "envoi interrompu ou mal formé : renvoyez le fichier",
+    )
 }
 
 fn too_big() -> AppError {

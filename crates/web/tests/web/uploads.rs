@@ -26,7 +26,8 @@ async fn answer_to_unfinished(
     let addr = server.base.trim_start_matches("http://").to_string();
     let stream = TcpStream::connect(&addr).await.expect("connect");
     let (mut read, mut write) = stream.into_split();
-    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {declared}\r\n");
+    let mut head =
+        format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {declared}\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -157,7 +158,11 @@ async fn a_forged_or_unauthorised_upload_is_refused_before_its_body_is_read() {
         answer_to_unfinished(&server, &files, &multipart_headers(&other), 200 * MB, sent).await;
     let (status, text) = answer.expect("the unauthorised upload is answered without its body");
     assert_eq!(status, 403, "{text}");
-    assert_eq!(files_under(&server.files_dir()).len(), 1, "only the fixture file");
+    assert_eq!(
+        files_under(&server.files_dir()).len(),
+        1,
+        "only the fixture file"
+    );
 }
 
 #[tokio::test]
@@ -181,7 +186,8 @@ async fn anonymous_large_bodies_to_the_login_and_tutor_pages_are_refused_unread(
             ("Cookie", cookie_header(&anonymous)),
         ];
         let answer = answer_to_unfinished(&server, path, &headers, 21 * MB, form(1024)).await;
-        let (status, text) = answer.unwrap_or_else(|| panic!("{path}: no answer, the body is awaited"));
+        let (status, text) =
+            answer.unwrap_or_else(|| panic!("{path}: no answer, the body is awaited"));
         assert_eq!(status, 422, "{path}: {text}");
         assert!(text.contains("trop volumineux"), "{path}: {text}");
         // The same as a multipart upload: no anonymous form sends a file.
@@ -197,7 +203,10 @@ async fn anonymous_large_bodies_to_the_login_and_tutor_pages_are_refused_unread(
     // A login form of ordinary size still works.
     let mut client = server.client();
     let page = client
-        .login(&crate::support::email("student_owner"), crate::support::PASSWORD)
+        .login(
+            &crate::support::email("student_owner"),
+            crate::support::PASSWORD,
+        )
         .await;
     assert_eq!(page.status, 303, "{}", page.body);
 }
@@ -216,8 +225,14 @@ async fn an_oversize_upload_is_refused_while_streaming_and_leaves_no_file() {
     let mut sent = upload_head(student.csrf.as_deref().expect("token"), "video.pdf");
     sent.extend_from_slice(b"%PDF-1.7\n");
     sent.extend(std::iter::repeat_n(b'a', (20 * MB + 200 * 1024) as usize));
-    let answer =
-        answer_to_unfinished(&server, &files, &multipart_headers(&student), 200 * MB, sent).await;
+    let answer = answer_to_unfinished(
+        &server,
+        &files,
+        &multipart_headers(&student),
+        200 * MB,
+        sent,
+    )
+    .await;
     let (status, text) = answer.expect("an oversize upload is refused as soon as it passes 20 Mo");
     assert_eq!(status, 422, "{text}");
     assert!(text.contains("dépasse 20 Mo"), "{text}");
@@ -259,9 +274,14 @@ async fn uploads_in_flight_are_bounded_with_a_french_503_and_retry_after() {
     for _ in 0..50 {
         let mut sent = upload_head(&token, "rapport.pdf");
         sent.extend(std::iter::repeat_n(b'a', 1024));
-        let answer =
-            answer_to_unfinished(&server, &files, &multipart_headers(&student), 200 * MB, sent)
-                .await;
+        let answer = answer_to_unfinished(
+            &server,
+            &files,
+            &multipart_headers(&student),
+            200 * MB,
+            sent,
+        )
+        .await;
         let (status, text) = answer.expect("the second upload is answered without its body");
         if status == 503 {
             busy = Some(text);
@@ -273,7 +293,10 @@ async fn uploads_in_flight_are_bounded_with_a_french_503_and_retry_after() {
     let text = busy.expect("a second upload while the first is received gets 503");
     let lower = text.to_ascii_lowercase();
     assert!(lower.contains("retry-after: 10"), "{text}");
-    assert!(text.contains("Trop de fichiers sont en cours d’envoi"), "{text}");
+    assert!(
+        text.contains("Trop de fichiers sont en cours d’envoi"),
+        "{text}"
+    );
 
     // The slow upload gone, the place is free again.
     drop(slow);
@@ -345,10 +368,7 @@ async fn csrf_refusals_are_audited_and_answered_in_json_on_the_api() {
         .map(|r| (r.actor_user_id, r.target.clone().unwrap_or_default()))
         .collect();
     assert!(
-        targets.contains(&(
-            Some(owner),
-            format!("POST /students/{owner}/realisations")
-        )),
+        targets.contains(&(Some(owner), format!("POST /students/{owner}/realisations"))),
         "{targets:?}"
     );
     assert!(
@@ -435,7 +455,8 @@ async fn the_upload_corpus_is_refused_in_french_or_stored_inert() {
     let on_disk = || files_under(&server.files_dir());
     let fixture_files = on_disk();
 
-    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>"#;
+    let svg =
+        br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>"#;
     let html = b"<!doctype html><html><body><script>fetch('/api/v1/me')</script></body></html>";
     // Refused, with a French message naming the field.
     let refused: [(&str, &[u8], &str); 4] = [
@@ -445,7 +466,9 @@ async fn the_upload_corpus_is_refused_in_french_or_stored_inert() {
         ("vide.txt", b"", "Le fichier est vide"),
     ];
     for (name, bytes, message) in refused {
-        let page = student.post_multipart(&files, &[], ("file", name, bytes)).await;
+        let page = student
+            .post_multipart(&files, &[], ("file", name, bytes))
+            .await;
         assert_eq!(page.status, 422, "{name}: {}", page.body);
         assert!(
             page.body.contains(message) || page.body.contains(&message.to_lowercase()),
@@ -459,7 +482,11 @@ async fn the_upload_corpus_is_refused_in_french_or_stored_inert() {
         .await;
     assert_eq!(page.status, 422, "oversize");
     assert!(page.body.contains("dépasse 20 Mo"), "{}", page.body);
-    assert_eq!(on_disk(), fixture_files, "nothing kept of the refused files");
+    assert_eq!(
+        on_disk(),
+        fixture_files,
+        "nothing kept of the refused files"
+    );
 
     // Stored, but inert: active content as text, a bomb never inflated, a zip slip never
     // unpacked — each served only as a sandboxed download, never as a page.
@@ -468,8 +495,11 @@ async fn the_upload_corpus_is_refused_in_french_or_stored_inert() {
     let slip = {
         let mut out = std::io::Cursor::new(Vec::new());
         let mut zip = zip::ZipWriter::new(&mut out);
-        zip.start_file("../../../../tmp/evil.sh", zip::write::SimpleFileOptions::default())
-            .expect("entry");
+        zip.start_file(
+            "../../../../tmp/evil.sh",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("entry");
         zip.write_all(b"#!/bin/sh\necho pwned\n").expect("write");
         zip.finish().expect("zip");
         out.into_inner()
@@ -482,19 +512,26 @@ async fn the_upload_corpus_is_refused_in_french_or_stored_inert() {
     ];
     for (name, bytes, content_type) in inert {
         let before = artifact_ids(&student.get(&page_of).await.body, owner);
-        let page = student.post_multipart(&files, &[], ("file", name, bytes)).await;
+        let page = student
+            .post_multipart(&files, &[], ("file", name, bytes))
+            .await;
         assert_eq!(page.status, 303, "{name}: {}", page.body);
         let after = artifact_ids(&student.get(&page_of).await.body, owner);
         let aid = after
             .iter()
             .find(|a| !before.contains(a))
             .unwrap_or_else(|| panic!("{name}: no new artifact"));
-        let got = student.get(&format!("/students/{owner}/artifacts/{aid}")).await;
+        let got = student
+            .get(&format!("/students/{owner}/artifacts/{aid}"))
+            .await;
         assert_eq!(got.status, 200, "{name}");
         if content_type.starts_with("text/") {
             assert_eq!(got.body.as_bytes(), bytes, "{name}: served as stored");
         } else {
-            assert!(got.body.starts_with("PK\u{3}\u{4}"), "{name}: served as stored");
+            assert!(
+                got.body.starts_with("PK\u{3}\u{4}"),
+                "{name}: served as stored"
+            );
         }
         assert_eq!(got.header("content-type"), Some(content_type), "{name}");
         assert!(
@@ -503,7 +540,11 @@ async fn the_upload_corpus_is_refused_in_french_or_stored_inert() {
             "{name}: {:?}",
             got.headers
         );
-        assert_eq!(got.header("x-content-type-options"), Some("nosniff"), "{name}");
+        assert_eq!(
+            got.header("x-content-type-options"),
+            Some("nosniff"),
+            "{name}"
+        );
         assert!(
             got.header("content-security-policy")
                 .is_some_and(|c| c.starts_with("sandbox")),
@@ -511,7 +552,10 @@ async fn the_upload_corpus_is_refused_in_french_or_stored_inert() {
             got.headers
         );
     }
-    assert!(!std::path::Path::new("/tmp/evil.sh").exists(), "zip slip unpacked");
+    assert!(
+        !std::path::Path::new("/tmp/evil.sh").exists(),
+        "zip slip unpacked"
+    );
 
     // The zip bomb as a spreadsheet to import: refused in French, nothing inflated.
     let xlsx_bomb = zip_of_zeros("xl/worksheets/sheet1.xml", 64 * 1024 * 1024);
@@ -533,6 +577,13 @@ async fn the_upload_corpus_is_refused_in_french_or_stored_inert() {
         )
         .await;
     assert_eq!(page.status, 422, "{}", page.body);
-    assert!(page.body.contains("rien n’a été importé") || page.body.contains("Champ « file »"), "{}", page.body);
-    assert!(!std::path::Path::new("/tmp/evil.sh").exists(), "zip slip unpacked");
+    assert!(
+        page.body.contains("rien n’a été importé") || page.body.contains("Champ « file »"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !std::path::Path::new("/tmp/evil.sh").exists(),
+        "zip slip unpacked"
+    );
 }
