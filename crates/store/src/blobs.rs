@@ -107,12 +107,14 @@ struct TmpFile {
 
 impl Drop for TmpFile {
     fn drop(&mut self) {
-        if self.armed {
-            if let Err(e) = std::fs::remove_file(&self.path) {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    tracing::warn!(error = %e, "fichier temporaire non supprimé : {}", self.path.display());
-                }
+        if !self.armed {
+            return;
+        }
+        match std::fs::remove_file(&self.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                tracing::warn!(error = %e, "fichier temporaire non supprimé : {}", self.path.display());
             }
+            _ => {}
         }
     }
 }
