@@ -111,65 +111,138 @@ fn extension(name: &str) -> String {
 
 /// Recognises an uploaded file from its content; the name's extension must agree with it.
 pub fn file_type(name: &str, bytes: &[u8]) -> Result<FileType, InvalidInput> {
-    if bytes.is_empty() {
-        return Err(InvalidInput::new("file", "le fichier est vide"));
+    let mut sniffer = FileSniffer::default();
+    sniffer.push(bytes);
+    sniffer.finish(name)
+}
+
+/// What [`file_type`] needs to know of a file, gathered chunk by chunk while it streams to the
+/// disk: its first bytes, its size, and whether it is UTF-8 text without NUL.
+#[derive(Debug, Clone)]
+pub struct FileSniffer {
+    head: Vec<u8>,
+    len: u64,
+    utf8: bool,
+    /// The start of a UTF-8 character cut by the end of the last chunk (at most 3 bytes).
+    pending: Vec<u8>,
+    nul: bool,
+}
+
+/// Bytes enough for every signature [`file_type`] looks for.
+const HEAD_BYTES: usize = 16;
+
+impl Default for FileSniffer {
+    fn default() -> Self {
+        FileSniffer {
+            head: Vec::with_capacity(HEAD_BYTES),
+            len: 0,
+            utf8: true,
+            pending: Vec::new(),
+            nul: false,
+        }
     }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(InvalidInput::new(
-            "file",
-            format!(
-                "le fichier fait {} Mo : 20 Mo au plus ; pour une vidéo ou une machine virtuelle, déposez plutôt un lien",
-                bytes.len().div_ceil(1024 * 1024)
-            ),
-        ));
-    }
-    let ext = extension(name);
-    let by_content = if bytes.starts_with(b"%PDF-") {
-        Some((PDF, &["pdf"][..]))
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some((PNG, &["png"][..]))
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some((JPEG, &["jpg", "jpeg"][..]))
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some((GIF, &["gif"][..]))
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some((WEBP, &["webp"][..]))
-    } else {
-        None
-    };
-    if let Some((t, exts)) = by_content {
-        return if exts.contains(&ext.as_str()) {
-            Ok(t)
+}
+
+impl FileSniffer {
+    pub fn push(&mut self, chunk: &[u8]) {
+        if self.head.len() < HEAD_BYTES {
+            let take = (HEAD_BYTES - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        self.len += chunk.len() as u64;
+        if chunk.contains(&0) {
+            self.nul = true;
+        }
+        if !self.utf8 || self.nul {
+            return;
+        }
+        let joined;
+        let data = if self.pending.is_empty() {
+            chunk
         } else {
-            Err(InvalidInput::new(
+            joined = [self.pending.as_slice(), chunk].concat();
+            joined.as_slice()
+        };
+        match std::str::from_utf8(data) {
+            Ok(_) => self.pending.clear(),
+            // Cut at the end of the chunk: the next one completes it (or the file ends on it).
+            Err(e) if e.error_len().is_none() => self.pending = data[e.valid_up_to()..].to_vec(),
+            Err(_) => self.utf8 = false,
+        }
+    }
+
+    /// Bytes seen so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The type of the whole file named `name`, as [`file_type`] decides it.
+    pub fn finish(&self, name: &str) -> Result<FileType, InvalidInput> {
+        let bytes = self.head.as_slice();
+        if self.len == 0 {
+            return Err(InvalidInput::new("file", "le fichier est vide"));
+        }
+        if self.len > MAX_FILE_BYTES as u64 {
+            return Err(InvalidInput::new(
                 "file",
                 format!(
-                    "le contenu est un fichier {} mais son nom se termine par « .{ext} » : renommez-le en .{}",
-                    t.label, exts[0]
+                    "le fichier fait {} Mo : 20 Mo au plus ; pour une vidéo ou une machine virtuelle, déposez plutôt un lien",
+                    self.len.div_ceil(1024 * 1024)
                 ),
-            ))
+            ));
+        }
+        let ext = extension(name);
+        let by_content = if bytes.starts_with(b"%PDF-") {
+            Some((PDF, &["pdf"][..]))
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some((PNG, &["png"][..]))
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some((JPEG, &["jpg", "jpeg"][..]))
+        } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+            Some((GIF, &["gif"][..]))
+        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some((WEBP, &["webp"][..]))
+        } else {
+            None
         };
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return ZIPS
-            .iter()
-            .find(|(e, _)| *e == ext)
-            .map(|(_, t)| *t)
-            .ok_or_else(|| {
-                InvalidInput::new(
+        if let Some((t, exts)) = by_content {
+            return if exts.contains(&ext.as_str()) {
+                Ok(t)
+            } else {
+                Err(InvalidInput::new(
                     "file",
-                    format!("archive « .{ext} » non acceptée : formats acceptés : {ACCEPTED}"),
-                )
-            });
+                    format!(
+                        "le contenu est un fichier {} mais son nom se termine par « .{ext} » : renommez-le en .{}",
+                        t.label, exts[0]
+                    ),
+                ))
+            };
+        }
+        if bytes.starts_with(b"PK\x03\x04") {
+            return ZIPS
+                .iter()
+                .find(|(e, _)| *e == ext)
+                .map(|(_, t)| *t)
+                .ok_or_else(|| {
+                    InvalidInput::new(
+                        "file",
+                        format!("archive « .{ext} » non acceptée : formats acceptés : {ACCEPTED}"),
+                    )
+                });
+        }
+        let is_text = self.utf8 && self.pending.is_empty() && !self.nul;
+        if is_text && TEXT_EXTENSIONS.contains(&ext.as_str()) {
+            return Ok(TEXT);
+        }
+        Err(InvalidInput::new(
+            "file",
+            format!("type de fichier non accepté : formats acceptés : {ACCEPTED}"),
+        ))
     }
-    let is_text = std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0);
-    if is_text && TEXT_EXTENSIONS.contains(&ext.as_str()) {
-        return Ok(TEXT);
-    }
-    Err(InvalidInput::new(
-        "file",
-        format!("type de fichier non accepté : formats acceptés : {ACCEPTED}"),
-    ))
 }
 
 /// A file name safe to show and to send back in `Content-Disposition`: no path, no control
@@ -301,5 +374,30 @@ mod tests {
         ] {
             assert!(check_link(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_file_sniffed_chunk_by_chunk_is_judged_as_a_whole() {
+        let samples: [(&str, &[u8]); 7] = [
+            ("cr.pdf", b"%PDF-1.7 ..."),
+            ("notes.txt", "Édition réseau : é à ç €\n".as_bytes()),
+            ("notes.txt", b"caf\xC3"),
+            ("notes.txt", b"caf\xC3\x28 invalide"),
+            ("notes.txt", b"nul\0byte"),
+            ("page.pdf", b"<html><script>alert(1)</script></html>"),
+            ("doc.docx", b"PK\x03\x04rest"),
+        ];
+        for (name, bytes) in samples {
+            let whole = file_type(name, bytes);
+            for size in [1, 2, 3, 5] {
+                let mut s = FileSniffer::default();
+                for chunk in bytes.chunks(size) {
+                    s.push(chunk);
+                }
+                assert_eq!(s.finish(name), whole, "{name} by {size}");
+            }
+        }
+        assert!(file_type("notes.txt", "é€".as_bytes()).is_ok());
+        assert!(file_type("notes.txt", b"caf\xC3").is_err(), "cut character");
     }
 }

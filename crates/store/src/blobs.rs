@@ -7,13 +7,38 @@
 
 use crate::{DynStore, Result, StoreError};
 use async_trait::async_trait;
+use bytes::Bytes;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tokio::io::AsyncWriteExt;
+
+/// Where the bytes of a streamed upload come from: the request body, read chunk by chunk.
+/// An error returned here aborts the put (nothing is left under the key, nor beside it).
+#[async_trait]
+pub trait BlobSource: Send {
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>>;
+}
 
 #[async_trait]
 pub trait BlobStore: Send + Sync {
-    /// Stores `bytes` under `key`, atomically: a reader sees the whole file or nothing.
+    /// Stores `bytes` under `key`, atomically and durably: a reader sees the whole file or
+    /// nothing, and once it returns the file survives a power loss.
     async fn put(&self, key: &str, bytes: &[u8]) -> Result<()>;
+    /// Stores what `source` yields under `key`, like [`BlobStore::put`], without holding it in
+    /// memory; refuses (and keeps nothing) as soon as more than `limit` bytes arrive. Returns the
+    /// number of bytes stored.
+    async fn put_stream(&self, key: &str, source: &mut dyn BlobSource, limit: u64) -> Result<u64> {
+        // Fallback for stores that cannot stream: bounded by `limit` in memory.
+        let mut all = Vec::new();
+        while let Some(chunk) = source.next_chunk().await? {
+            if (all.len() + chunk.len()) as u64 > limit {
+                return Err(too_large(limit));
+            }
+            all.extend_from_slice(&chunk);
+        }
+        self.put(key, &all).await?;
+        Ok(all.len() as u64)
+    }
     async fn get(&self, key: &str) -> Result<Vec<u8>>;
     /// Removes `key`; removing a key that is not there is not an error.
     async fn delete(&self, key: &str) -> Result<()>;
@@ -64,9 +89,39 @@ fn io_err(what: &str, key: &str, e: std::io::Error) -> StoreError {
     StoreError::Blob(format!("{what} du fichier {key} impossible : {e}"))
 }
 
-#[async_trait]
-impl BlobStore for LocalBlobStore {
-    async fn put(&self, key: &str, bytes: &[u8]) -> Result<()> {
+/// The refusal of a streamed put that went past its limit.
+pub fn too_large(limit: u64) -> StoreError {
+    StoreError::Invalid(format!(
+        "le fichier dépasse la taille autorisée ({} Mo au plus)",
+        limit / (1024 * 1024)
+    ))
+}
+
+/// The `.tmp` file a put writes before its rename; removed when dropped unless the put
+/// completed, so that an error, or a request abandoned half-way (the client gone, the task
+/// dropped), leaves nothing behind.
+struct TmpFile {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl Drop for TmpFile {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        match std::fs::remove_file(&self.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                tracing::warn!(error = %e, "fichier temporaire non supprimé : {}", self.path.display());
+            }
+            _ => {}
+        }
+    }
+}
+
+impl LocalBlobStore {
+    /// Creates the key's directory and its `.tmp` file (truncated if a crash left one).
+    async fn create_tmp(&self, key: &str) -> Result<(tokio::fs::File, TmpFile, PathBuf)> {
         check_key(key)?;
         let path = self.path(key);
         let dir = path
@@ -77,13 +132,76 @@ impl BlobStore for LocalBlobStore {
             .await
             .map_err(|e| io_err("écriture", key, e))?;
         // Write beside, then rename: a crash never leaves half a file under the key.
-        let tmp = dir.join(format!(".{key}.tmp"));
-        tokio::fs::write(&tmp, bytes)
+        let tmp = TmpFile {
+            path: dir.join(format!(".{key}.tmp")),
+            armed: true,
+        };
+        let file = tokio::fs::File::create(&tmp.path)
             .await
             .map_err(|e| io_err("écriture", key, e))?;
-        tokio::fs::rename(&tmp, &path)
+        Ok((file, tmp, path))
+    }
+
+    /// Flushes the written `.tmp` file to the disk, renames it to its key and flushes the
+    /// directory: only then is the file both complete and durable (acknowledged means kept).
+    async fn commit(
+        &self,
+        key: &str,
+        mut file: tokio::fs::File,
+        mut tmp: TmpFile,
+        path: &Path,
+    ) -> Result<()> {
+        file.flush().await.map_err(|e| io_err("écriture", key, e))?;
+        file.sync_all()
             .await
-            .map_err(|e| io_err("écriture", key, e))
+            .map_err(|e| io_err("écriture", key, e))?;
+        drop(file);
+        tokio::fs::rename(&tmp.path, path)
+            .await
+            .map_err(|e| io_err("écriture", key, e))?;
+        tmp.armed = false;
+        if let Some(dir) = path.parent() {
+            sync_dir(dir)
+                .await
+                .map_err(|e| io_err("écriture", key, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// `fsync` of a directory, so that a rename into it survives a power loss.
+async fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || std::fs::File::open(&dir)?.sync_all())
+        .await
+        .map_err(std::io::Error::other)?
+}
+
+#[async_trait]
+impl BlobStore for LocalBlobStore {
+    async fn put(&self, key: &str, bytes: &[u8]) -> Result<()> {
+        let (mut file, tmp, path) = self.create_tmp(key).await?;
+        file.write_all(bytes)
+            .await
+            .map_err(|e| io_err("écriture", key, e))?;
+        self.commit(key, file, tmp, &path).await
+    }
+
+    async fn put_stream(&self, key: &str, source: &mut dyn BlobSource, limit: u64) -> Result<u64> {
+        let (mut file, tmp, path) = self.create_tmp(key).await?;
+        let mut written: u64 = 0;
+        // On any early return the `.tmp` file is removed (TmpFile's drop).
+        while let Some(chunk) = source.next_chunk().await? {
+            written += chunk.len() as u64;
+            if written > limit {
+                return Err(too_large(limit));
+            }
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| io_err("écriture", key, e))?;
+        }
+        self.commit(key, file, tmp, &path).await?;
+        Ok(written)
     }
 
     async fn get(&self, key: &str) -> Result<Vec<u8>> {
@@ -151,6 +269,76 @@ mod tests {
                 "{bad}"
             );
         }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Yields `chunks`, then `end` (an error, or the end of the stream).
+    struct Chunks {
+        chunks: std::collections::VecDeque<Bytes>,
+        fail_at_end: bool,
+    }
+
+    #[async_trait]
+    impl BlobSource for Chunks {
+        async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
+            match self.chunks.pop_front() {
+                Some(c) => Ok(Some(c)),
+                None if self.fail_at_end => Err(StoreError::Invalid("refusé".into())),
+                None => Ok(None),
+            }
+        }
+    }
+
+    fn chunks(n: usize, size: usize, fail_at_end: bool) -> Chunks {
+        Chunks {
+            chunks: (0..n).map(|i| Bytes::from(vec![i as u8; size])).collect(),
+            fail_at_end,
+        }
+    }
+
+    /// Every file under `dir`, `.tmp` ones included.
+    fn files(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                out.extend(files(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn a_streamed_put_keeps_the_bytes_or_nothing_at_all() {
+        let dir =
+            std::env::temp_dir().join(format!("portfolio-blobs-stream-{}", std::process::id()));
+        let blobs = LocalBlobStore::new(&dir).expect("dir");
+        let key = "00112233445566778899aabbccddeeff";
+        let n = blobs
+            .put_stream(key, &mut chunks(4, 1000, false), 4000)
+            .await
+            .expect("within the limit");
+        assert_eq!(n, 4000);
+        let stored = blobs.get(key).await.expect("get");
+        assert_eq!(stored.len(), 4000);
+        assert_eq!(&stored[1000..1003], &[1, 1, 1]);
+        assert_eq!(files(&dir), vec![dir.join("00").join(key)], "no .tmp left");
+
+        // One byte past the limit: refused while streaming, nothing kept, not even the `.tmp`.
+        let other = "ffeeddccbbaa99887766554433221100";
+        let err = blobs
+            .put_stream(other, &mut chunks(5, 1000, false), 4999)
+            .await
+            .expect_err("over the limit");
+        assert!(err.to_string().contains("dépasse"), "{err}");
+        // The source failing (a refused content, a broken upload): nothing kept either.
+        blobs
+            .put_stream(other, &mut chunks(2, 1000, true), 1 << 20)
+            .await
+            .expect_err("source error");
+        assert!(matches!(blobs.get(other).await, Err(StoreError::NotFound)));
+        assert_eq!(files(&dir), vec![dir.join("00").join(key)], "no .tmp left");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

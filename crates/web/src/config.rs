@@ -29,6 +29,11 @@ pub struct WebConfig {
     /// The address people use to reach the site (`https://portfolio.lycee.fr`), for the links
     /// printed outside it (the public portfolio link). `None`: taken from the request's host.
     pub public_url: Option<String>,
+    /// File uploads and imports received at the same time; one more is answered 503 with
+    /// `Retry-After` before its body is read. Each upload streams to the disk (a few hundred
+    /// kilobytes of memory), but the imports are parsed in memory (up to 20 Mo, 210 Mo for a
+    /// whole dossier): this bounds what they can take together.
+    pub max_uploads_in_flight: usize,
 }
 
 impl Default for WebConfig {
@@ -45,6 +50,7 @@ impl Default for WebConfig {
             login_window_secs: 3600,
             trusted_proxies: Vec::new(),
             public_url: None,
+            max_uploads_in_flight: 16,
         }
     }
 }

@@ -24,6 +24,9 @@ pub enum AppError {
     Forbidden,
     #[error("jeton de sécurité invalide")]
     Csrf,
+    /// Too many uploads are being received: answered 503 with `Retry-After`, body unread.
+    #[error("trop d’envois de fichiers en cours")]
+    UploadsBusy,
     #[error("page introuvable")]
     NotFound,
     /// A known address asked with the wrong method (a form's address opened as a link).
@@ -36,6 +39,9 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Seconds a refused upload is told to wait (`Retry-After`).
+pub const UPLOADS_RETRY_AFTER_SECS: u64 = 10;
 
 impl AppError {
     pub fn bad_input(field: &'static str, message: impl Into<String>) -> AppError {
@@ -50,6 +56,7 @@ impl AppError {
             AppError::BadInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::UploadsBusy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -79,6 +86,12 @@ impl AppError {
             AppError::Csrf => (
                 "Formulaire expiré".into(),
                 "Le jeton de sécurité du formulaire est absent ou périmé. Revenez à la page précédente, rechargez-la, puis renvoyez le formulaire : rien de ce qui était déjà enregistré n’a été perdu.".into(),
+            ),
+            AppError::UploadsBusy => (
+                "Serveur occupé".into(),
+                format!(
+                    "Trop de fichiers sont en cours d’envoi sur le serveur en ce moment : le vôtre n’a pas été reçu et rien n’a été enregistré. Renvoyez-le dans {UPLOADS_RETRY_AFTER_SECS} secondes."
+                ),
             ),
             AppError::NotFound => (
                 "Page introuvable".into(),
@@ -126,7 +139,12 @@ impl AppError {
             "field": field,
             "error_id": id,
         });
-        (self.status(), axum::Json(body)).into_response()
+        let busy = matches!(self, AppError::UploadsBusy);
+        let mut res = (self.status(), axum::Json(body)).into_response();
+        if busy {
+            retry_after(&mut res);
+        }
+        res
     }
 }
 
@@ -144,7 +162,7 @@ impl IntoResponse for AppError {
             title: &title,
             message: &message,
         };
-        match page.render() {
+        let mut res = match page.render() {
             Ok(html) => (self.status(), Html(html)).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "rendu de la page d’erreur impossible");
@@ -155,8 +173,19 @@ impl IntoResponse for AppError {
                 )
                     .into_response()
             }
+        };
+        if matches!(self, AppError::UploadsBusy) {
+            retry_after(&mut res);
         }
+        res
     }
+}
+
+fn retry_after(res: &mut Response) {
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        axum::http::HeaderValue::from(UPLOADS_RETRY_AFTER_SECS),
+    );
 }
 
 impl From<StoreError> for AppError {

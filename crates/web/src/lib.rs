@@ -35,6 +35,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// What pages keep between requests.
     pub caches: Arc<Caches>,
+    /// One permit per upload being received (see `WebConfig::max_uploads_in_flight`).
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 /// What pages keep between requests.
@@ -83,6 +85,9 @@ impl AppState {
         AppState {
             store,
             blobs,
+            uploads: Arc::new(tokio::sync::Semaphore::new(
+                config.max_uploads_in_flight.max(1),
+            )),
             config: Arc::new(config),
             caches: Arc::new(Caches::default()),
         }

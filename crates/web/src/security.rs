@@ -8,12 +8,13 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use std::sync::Arc;
 
 /// The form field and the header that carry the CSRF token (forms, and htmx or fetch calls).
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Largest url-encoded form body read by the guard.
+/// Largest url-encoded form body read by the guard (a signed-in user's form).
 const MAX_FORM_BYTES: usize = 1 << 20;
 
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -74,33 +75,38 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
 /// Middleware: every request that is not GET/HEAD/OPTIONS must come from our own pages and carry
 /// the CSRF token of its session (or, for the login form, the token of the login cookie).
 /// Anonymous requests to other routes pass through: they change nothing, their handler
-/// answers with the login page.
+/// answers with the login page without reading the body.
+///
+/// No body is read before the request is allowed: a refusal is answered at once and the unread
+/// body is dropped (hyper then closes the connection rather than drain it). A url-encoded form
+/// is read only when its declared size is within its small bound; a multipart upload is read
+/// only as far as its first field, which must be the token (see [`multipart_token`]); the rest
+/// of an upload is read by its handler, after the access check, streaming to the disk.
+/// Refusals are written to the audit log (`csrf.refused`); under `/api/` they answer JSON.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     if !same_origin(&req) {
-        return AppError::Csrf.into_response();
+        return refuse(&state, req, "requête d’un autre site").await;
     }
-    let expected = match req.extensions().get::<Arc<SessionCtx>>() {
-        Some(ctx) => ctx.csrf_token.clone(),
+    let session_token = req
+        .extensions()
+        .get::<Arc<SessionCtx>>()
+        .map(|ctx| ctx.csrf_token.clone());
+    let anonymous = session_token.is_none();
+    let expected = match session_token {
+        Some(token) => token,
         // Anonymous forms — the login form and the tutor's link pages — carry the token of the
         // anonymous form cookie (double submit).
         None if req.uri().path() == "/login" || req.uri().path().starts_with("/t/") => {
             match cookie_value(req.headers(), state.config.login_cookie_name()) {
                 Some(v) => v.to_string(),
-                None => return AppError::Csrf.into_response(),
+                None => return refuse(&state, req, "cookie du formulaire absent").await,
             }
         }
         None => return next.run(req).await,
     };
-    if let Some(token) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if same_token(token, &expected) {
-            next.run(req).await
-        } else {
-            AppError::Csrf.into_response()
-        };
-    }
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -109,64 +115,178 @@ pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next)
         .to_string();
     let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let is_multipart = content_type.starts_with("multipart/form-data");
-    if !is_form && !is_multipart {
-        return AppError::Csrf.into_response();
-    }
-    // Uploads are read whole here (they are bounded by the upload limit) to find their token.
-    let limit = if !is_multipart {
-        MAX_FORM_BYTES
-    } else if parts_path_is_import(req.uri().path()) {
-        crate::pages::portable::IMPORT_LIMIT
-    } else {
-        crate::routes::UPLOAD_LIMIT
-    };
-    let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(_) => {
-            return AppError::bad_input(
-                "",
-                if is_multipart {
-                    "le fichier envoyé est trop volumineux (20 Mo au plus)"
-                } else {
-                    "le formulaire envoyé est trop volumineux (1 Mo au plus)"
-                },
+    let header_token = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|t| same_token(t, &expected));
+    let req = if let Some(right) = header_token {
+        if !right {
+            return refuse(&state, req, "jeton invalide (en-tête)").await;
+        }
+        req
+    } else if is_form {
+        // Anonymous forms are small (the login form, a tutor's review of 20,000 characters).
+        let (limit, message) = if anonymous {
+            (
+                MAX_ANONYMOUS_FORM_BYTES,
+                "le formulaire envoyé est trop volumineux (256 Ko au plus)",
             )
-            .into_response();
+        } else {
+            (
+                MAX_FORM_BYTES,
+                "le formulaire envoyé est trop volumineux (1 Mo au plus)",
+            )
+        };
+        if declared_length(&req).is_some_and(|n| n > limit as u64) {
+            return too_large(&req, message);
         }
-    };
-    let token = if is_multipart {
-        multipart_field(bytes.clone(), &content_type, CSRF_FIELD).await
+        let (parts, body) = req.into_parts();
+        // Without a declared length (chunked), at most `limit` bytes are read.
+        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+            let req = Request::from_parts(parts, Body::empty());
+            return too_large(&req, message);
+        };
+        let req = Request::from_parts(parts, Body::from(bytes.clone()));
+        if !form_urlencoded_field(&bytes, CSRF_FIELD).is_some_and(|t| same_token(&t, &expected)) {
+            return refuse(&state, req, "jeton invalide").await;
+        }
+        req
+    } else if is_multipart && !anonymous {
+        let Ok(boundary) = multer::parse_boundary(&content_type) else {
+            return refuse(&state, req, "envoi de fichier mal formé").await;
+        };
+        let (parts, body) = req.into_parts();
+        // A client that trickles its first field holds nothing but this small buffer, and not
+        // for long; a browser sends it at once.
+        let (token, body) =
+            match tokio::time::timeout(TOKEN_FIELD_WAIT, multipart_token(body, &boundary)).await {
+                Ok(found) => found,
+                Err(_) => (None, Body::empty()),
+            };
+        let req = Request::from_parts(parts, body);
+        if !token.is_some_and(|t| same_token(&t, &expected)) {
+            return refuse(&state, req, "jeton invalide (envoi de fichier)").await;
+        }
+        req
     } else {
-        form_urlencoded_field(&bytes, CSRF_FIELD)
+        // No anonymous form sends a file; anything else carries its token in the header.
+        return refuse(&state, req, "jeton absent").await;
     };
-    if !token.is_some_and(|t| same_token(&t, &expected)) {
-        return AppError::Csrf.into_response();
+    if !is_multipart {
+        return next.run(req).await;
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    // An allowed upload: one permit while its handler receives it, or 503 before reading it.
+    // Taken after the token check, so that forged uploads never hold a place.
+    let Ok(permit) = state.uploads.clone().try_acquire_owned() else {
+        tracing::warn!(path = %req.uri().path(), "envoi de fichier refusé : trop d’envois en cours");
+        return error_response(req.uri(), AppError::UploadsBusy);
+    };
+    let res = next.run(req).await;
+    drop(permit);
+    res
 }
 
-/// The import of a whole dossier is the one form allowed a body as large as the storage quota.
-fn parts_path_is_import(path: &str) -> bool {
-    path.starts_with("/students/") && path.ends_with("/import")
+/// Largest url-encoded body of an anonymous form (login, a tutor's review).
+const MAX_ANONYMOUS_FORM_BYTES: usize = 256 * 1024;
+/// How much of a multipart body is read, at most, to find its first field, the token.
+const MAX_TOKEN_FIELD_BYTES: usize = 8 * 1024;
+/// How long the first field may take to arrive.
+const TOKEN_FIELD_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The `Content-Length` the client declared.
+fn declared_length(req: &Request) -> Option<u64> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
 }
 
-/// The text of field `name` of a multipart body.
-async fn multipart_field(
-    body: axum::body::Bytes,
-    content_type: &str,
-    name: &str,
-) -> Option<String> {
-    let boundary = multer::parse_boundary(content_type).ok()?;
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut multipart = multer::Multipart::new(stream, boundary);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some(name) {
-            return field.text().await.ok();
+/// `err` as the request's kind of client expects it: JSON under `/api/`, a page elsewhere.
+fn error_response(uri: &axum::http::Uri, err: AppError) -> Response {
+    if uri.path().starts_with("/api/") {
+        err.into_json_response()
+    } else {
+        err.into_response()
+    }
+}
+
+fn too_large(req: &Request, message: &'static str) -> Response {
+    error_response(req.uri(), AppError::bad_input("", message))
+}
+
+/// Refuses a request for its CSRF token or origin, and records it in the audit log (who, from
+/// where, what was asked, why). The body is dropped unread with the request.
+async fn refuse(state: &AppState, req: Request, why: &'static str) -> Response {
+    // The body goes unread; the parts say who asked what.
+    let (req, _) = req.into_parts();
+    let event = portfolio_store::AuditEvent {
+        at: crate::session::now(),
+        actor_user_id: req.extensions.get::<Arc<SessionCtx>>().map(|c| c.user.id),
+        action: "csrf.refused",
+        target: Some(format!("{} {}", req.method, req.uri.path())),
+        client_ip: req
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|ci| ci.0.ip().to_string()),
+        details: Some(why.to_string()),
+    };
+    if let Err(e) = state.store.audit(&event).await {
+        tracing::error!(error = %e, "journal d’audit indisponible");
+    }
+    error_response(&req.uri, AppError::Csrf)
+}
+
+/// The token of a multipart body, read from its first field, and the body to hand on (what was
+/// read, then the rest, unread).
+///
+/// Why the first field rather than the whole body or the URL: an HTML form cannot set a header,
+/// and reading the body to find the token is what let a forged 200 MB upload fill the memory;
+/// a token in the form's `action` would end up in access logs and proxies. Browsers send the
+/// fields in document order and every upload form of ours puts the hidden `csrf_token` input
+/// first (a test checks the templates), so at most [`MAX_TOKEN_FIELD_BYTES`] are read here.
+async fn multipart_token(body: Body, boundary: &str) -> (Option<String>, Body) {
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    let token = loop {
+        match first_field(&buf, boundary).await {
+            FirstField::Token(t) => break Some(t),
+            FirstField::Other => break None,
+            FirstField::Incomplete if buf.len() >= MAX_TOKEN_FIELD_BYTES => break None,
+            FirstField::Incomplete => match stream.next().await {
+                Some(Ok(chunk)) => buf.extend_from_slice(&chunk),
+                _ => break None,
+            },
         }
+    };
+    let head = futures_util::stream::once(async move { Ok(axum::body::Bytes::from(buf)) });
+    (token, Body::from_stream(head.chain(stream)))
+}
+
+enum FirstField {
+    Token(String),
+    /// The first field is something else (or there is none): no token.
+    Other,
+    /// More bytes are needed to tell.
+    Incomplete,
+}
+
+async fn first_field(buf: &[u8], boundary: &str) -> FirstField {
+    if buf.is_empty() {
+        return FirstField::Incomplete;
     }
-    None
+    let bytes = axum::body::Bytes::copy_from_slice(buf);
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    match multipart.next_field().await {
+        Ok(Some(field)) if field.name() == Some(CSRF_FIELD) => match field.text().await {
+            Ok(t) => FirstField::Token(t),
+            Err(_) => FirstField::Incomplete,
+        },
+        Ok(Some(_)) => FirstField::Other,
+        Ok(None) => FirstField::Other,
+        Err(_) => FirstField::Incomplete,
+    }
 }
 
 /// A request is same-origin unless the browser says otherwise: `Sec-Fetch-Site: cross-site`, or

@@ -11,6 +11,8 @@
 //! * `version`: the commission, the jury and the public link see only the handed-in dossier, on every route.
 //! * `evaluation`: session setup, commissions, the grid and fiche with visas, the candidate's copy.
 //! * `jury`: harmonisation, the jury's marks and deliberation, the bordereau récapitulatif.
+//! * `uploads`: no body read before the request is allowed, streamed uploads, uploads in flight,
+//!   audited CSRF refusals, the upload corpus.
 //! * `browser`: the login, dashboard and logout in headless Chromium through chromedriver.
 
 #[path = "web/access.rs"]
@@ -33,5 +35,7 @@ mod jury;
 mod security;
 #[path = "web/support.rs"]
 mod support;
+#[path = "web/uploads.rs"]
+mod uploads;
 #[path = "web/version.rs"]
 mod version;

@@ -19,7 +19,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portfolio_domain::access::{DossierEditCap, ReviewCap, Shown, StudentAccess, StudentCap};
 use portfolio_domain::artifact::{
-    MAX_FILE_BYTES, QUOTA_BYTES, check_link, clean_file_name, file_type,
+    FileSniffer, FileType, MAX_FILE_BYTES, QUOTA_BYTES, check_link, clean_file_name,
 };
 use portfolio_domain::coverage::{self, BlockCoverage, Tagged, bloc2_code, block_coverage};
 use portfolio_domain::dossier::Setting;
@@ -856,12 +856,6 @@ pub async fn add_link(
 
 /// Reads the uploaded file of a multipart form: its name and bytes, bounded by the size limit.
 pub async fn read_upload(mut multipart: Multipart) -> AppResult<(String, Vec<u8>)> {
-    let too_big = || {
-        AppError::bad_input(
-            "file",
-            "le fichier dépasse 20 Mo ; pour une vidéo ou une machine virtuelle, déposez plutôt un lien",
-        )
-    };
     while let Some(mut field) = multipart.next_field().await.map_err(|_| {
         AppError::bad_input(
             "file",
@@ -887,6 +881,122 @@ pub async fn read_upload(mut multipart: Multipart) -> AppResult<(String, Vec<u8>
     ))
 }
 
+/// A file received from a multipart form, already stored under its new key.
+pub struct Received {
+    pub key: String,
+    pub name: String,
+    pub kind: FileType,
+    pub size: u64,
+}
+
+/// Receives the `file` field of `request` straight into the blob store under a new key: never
+/// whole in memory, refused as soon as it passes [`MAX_FILE_BYTES`], and its type (see
+/// [`FileSniffer`]) and `accept` judged before it is kept. A refused or broken upload leaves no
+/// file. Call it after the access check: it is what reads the body.
+pub async fn receive_file(
+    state: &AppState,
+    request: Request,
+    no_file: &'static str,
+    accept: impl Fn(FileType) -> Result<(), AppError> + Send + Sync,
+) -> AppResult<Received> {
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|_| AppError::bad_input("file", no_file))?;
+    loop {
+        let field = multipart.next_field().await.map_err(|_| broken_upload())?;
+        let Some(field) = field else {
+            return Err(AppError::bad_input("file", no_file));
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = clean_file_name(field.file_name().unwrap_or_default());
+        let mut source = FieldSource {
+            field,
+            name,
+            sniffer: FileSniffer::default(),
+            accept: &accept,
+            refusal: None,
+            kind: None,
+        };
+        let key = storage_key();
+        let stored = state
+            .blobs
+            .put_stream(&key, &mut source, MAX_FILE_BYTES as u64)
+            .await;
+        return match (stored, source.kind) {
+            (Ok(size), Some(kind)) => Ok(Received {
+                key,
+                name: source.name,
+                kind,
+                size,
+            }),
+            (Ok(_), None) => Err(broken_upload()),
+            (Err(e), _) => Err(source.refusal.take().unwrap_or_else(|| e.into())),
+        };
+    }
+}
+
+fn broken_upload() -> AppError {
+    AppError::bad_input(
+        "file",
+        "envoi interrompu ou mal formé : renvoyez le fichier",
+    )
+}
+
+fn too_big() -> AppError {
+    AppError::bad_input(
+        "file",
+        "le fichier dépasse 20 Mo ; pour une vidéo ou une machine virtuelle, déposez plutôt un lien",
+    )
+}
+
+/// The file field of an upload, as the blob store pulls it: each chunk is sniffed on its way,
+/// and the end of the field is where the file is judged (an error there keeps nothing).
+struct FieldSource<'a, 'm, F> {
+    field: axum::extract::multipart::Field<'m>,
+    name: String,
+    sniffer: FileSniffer,
+    accept: &'a F,
+    /// Why the upload was refused, in the words the user sees.
+    refusal: Option<AppError>,
+    kind: Option<FileType>,
+}
+
+#[async_trait::async_trait]
+impl<F> portfolio_store::blobs::BlobSource for FieldSource<'_, '_, F>
+where
+    F: Fn(FileType) -> Result<(), AppError> + Send + Sync,
+{
+    async fn next_chunk(&mut self) -> portfolio_store::Result<Option<Bytes>> {
+        let refuse = |this: &mut Self, e: AppError| {
+            let m = e.to_string();
+            this.refusal = Some(e);
+            Err(portfolio_store::StoreError::Invalid(m))
+        };
+        match self.field.chunk().await {
+            Ok(Some(chunk)) => {
+                if self.sniffer.len() + chunk.len() as u64 > MAX_FILE_BYTES as u64 {
+                    return refuse(self, too_big());
+                }
+                self.sniffer.push(&chunk);
+                Ok(Some(chunk))
+            }
+            Ok(None) => match self.sniffer.finish(&self.name) {
+                Ok(kind) => match (self.accept)(kind) {
+                    Ok(()) => {
+                        self.kind = Some(kind);
+                        Ok(None)
+                    }
+                    Err(e) => refuse(self, e),
+                },
+                Err(e) => refuse(self, e.into()),
+            },
+            Err(_) => refuse(self, broken_upload()),
+        }
+    }
+}
+
 pub async fn upload_file(
     State(state): State<AppState>,
     parts: Parts,
@@ -897,20 +1007,16 @@ pub async fn upload_file(
     let (cap, edit) = edit_access(&state, &ctx, &parts, &id).await?;
     let rid = path_id(&rid)?;
     let result = async {
-        let multipart = Multipart::from_request(request, &state)
-            .await
-            .map_err(|_| {
-                AppError::bad_input(
-                    "file",
-                    "le formulaire doit contenir un fichier : choisissez-en un puis renvoyez",
-                )
-            })?;
-        let (name, bytes) = read_upload(multipart).await?;
-        let kind = file_type(&name, &bytes)?;
-        // The réalisation must be theirs before anything is written.
+        // The réalisation must be theirs before the body is read.
         state.store.realisation(&cap, rid).await?;
-        let key = storage_key();
-        state.blobs.put(&key, &bytes).await?;
+        let got = receive_file(
+            &state,
+            request,
+            "le formulaire doit contenir un fichier : choisissez-en un puis renvoyez",
+            |_| Ok(()),
+        )
+        .await?;
+        let key = got.key;
         let stored = state
             .store
             .add_artifact(
@@ -918,11 +1024,11 @@ pub async fn upload_file(
                 rid,
                 &NewArtifact {
                     kind: ArtifactKind::File,
-                    name,
+                    name: got.name,
                     url: None,
                     storage_key: Some(key.clone()),
-                    content_type: Some(kind.content_type.to_string()),
-                    size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                    content_type: Some(got.kind.content_type.to_string()),
+                    size_bytes: i64::try_from(got.size).unwrap_or(i64::MAX),
                 },
                 QUOTA_BYTES,
                 now(),

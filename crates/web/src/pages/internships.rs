@@ -3,7 +3,7 @@
 //! without an account works through a single-purpose, expiring link.
 
 use super::browse::path_id;
-use super::dossier::{read_upload, site_url, storage_key, student_access};
+use super::dossier::{receive_file, site_url, student_access};
 use super::{Form, layout, render};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
@@ -11,7 +11,7 @@ use crate::session::{Authenticated, client_ip, cookie_value, deny, hash_token, n
 use crate::templates::{
     Choice, InternshipView, InternshipsPage, Notice, TutorPage, format_datetime,
 };
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,7 +19,7 @@ use portfolio_domain::access::{
     DossierEditCap, FollowUpCap, InternshipReviewCap, ReviewAuthor, ReviewCap, StudentCap,
     through_tutor_link,
 };
-use portfolio_domain::artifact::{clean_file_name, file_type};
+use portfolio_domain::artifact::file_type;
 use portfolio_domain::dossier::short_date;
 use portfolio_domain::internship::{
     self, CandidateFacts, CertificateState as RuleCertificate, InternshipPeriod, PeriodKind,
@@ -587,25 +587,26 @@ pub async fn upload_certificate(
     let (cap, edit) = edit_access(&state, &ctx, &parts, &id).await?;
     let iid = path_id(&iid)?;
     state.store.internship(&cap, iid).await?;
-    let multipart = Multipart::from_request(request, &state)
-        .await
-        .map_err(|_| {
-            AppError::bad_input("file", "choisissez le scan de l’attestation puis renvoyez")
-        })?;
-    let (name, bytes) = read_upload(multipart).await?;
-    let name = clean_file_name(&name);
-    let kind = file_type(&name, &bytes)?;
-    if !matches!(
-        kind.content_type,
-        "application/pdf" | "image/png" | "image/jpeg"
-    ) {
-        return Err(AppError::bad_input(
-            "file",
-            "l’attestation doit être un PDF ou une image PNG ou JPEG",
-        ));
-    }
-    let key = storage_key();
-    state.blobs.put(&key, &bytes).await?;
+    let got = receive_file(
+        &state,
+        request,
+        "choisissez le scan de l’attestation puis renvoyez",
+        |kind| {
+            if matches!(
+                kind.content_type,
+                "application/pdf" | "image/png" | "image/jpeg"
+            ) {
+                Ok(())
+            } else {
+                Err(AppError::bad_input(
+                    "file",
+                    "l’attestation doit être un PDF ou une image PNG ou JPEG",
+                ))
+            }
+        },
+    )
+    .await?;
+    let (key, name) = (got.key, got.name);
     if let Err(e) = state
         .store
         .set_certificate_scan(&edit, iid, &key, &name, now())

@@ -446,6 +446,23 @@ async fn dossier_scenario(browser: &Client, server: &TestServer) -> Result<()> {
         text.contains("Tableau de bord Zabbix"),
         "the link is not listed: {text}"
     );
+    // A production: a file, through the browser's own multipart form (its token field first,
+    // which is all the CSRF guard reads before the access check).
+    let dir = TempDir::new("portfolio-web-upload");
+    let pdf = dir.path().join("compte-rendu-zabbix.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n% compte rendu\n%%EOF\n")?;
+    browser
+        .find(Locator::Css("form[action$='/files'] input[type='file']"))
+        .await?
+        .send_keys(&pdf.display().to_string())
+        .await?;
+    submit(browser, "form[action$='/files'] button[type='submit']").await?;
+    wait_for(browser, "#artifacts a[href*='/artifacts/']").await?;
+    let text = body_text(browser).await?;
+    ensure!(
+        text.contains("compte-rendu-zabbix.pdf"),
+        "the uploaded file is not listed: {text}"
+    );
     create_realisation(
         browser,
         base,
