@@ -31,6 +31,9 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("trop de requêtes")]
     TooManyRequests,
+    /// The disk holding the database or the files is full: the write was refused whole.
+    #[error("disque plein")]
+    DiskFull,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -53,6 +56,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +96,10 @@ impl AppError {
                 "Trop de requêtes".into(),
                 "Trop de requêtes en peu de temps : patientez quelques minutes puis réessayez.".into(),
             ),
+            AppError::DiskFull => (
+                "Disque plein".into(),
+                "Le disque du serveur est plein : rien n’a été enregistré. Réessayez plus tard, et prévenez l’administrateur de Portfolio SIO de votre établissement.".into(),
+            ),
             AppError::Internal(_) => (
                 "Erreur interne".into(),
                 format!(
@@ -103,6 +111,9 @@ impl AppError {
     }
 
     fn log(&self) -> Option<String> {
+        if let AppError::DiskFull = self {
+            tracing::error!("disque plein : écriture refusée");
+        }
         if let AppError::Internal(err) = self {
             let id = crate::session::random_token(6);
             tracing::error!(error_id = %id, error = ?err, "erreur interne");
@@ -166,6 +177,7 @@ impl From<StoreError> for AppError {
                 AppError::bad_input("", m)
             }
             StoreError::NotFound => AppError::NotFound,
+            e if e.is_disk_full() => AppError::DiskFull,
             other => AppError::Internal(anyhow::Error::new(other).context("accès au stockage")),
         }
     }
