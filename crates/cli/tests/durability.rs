@@ -234,6 +234,35 @@ fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .map(|v| v.split(';').next().unwrap_or("").to_string())
 }
 
+/// A login attempt: its status.
+async fn try_login(base: &str) -> u16 {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let form = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("GET /login");
+    let cookie = set_cookie(&form, "sio_login").expect("login cookie");
+    let body = form.text().await.expect("body");
+    let token = between(&body, r#"name="csrf_token" value=""#, "\"").expect("token");
+    client
+        .post(format!("{base}/login"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf_token={token}&email={}&password={PASSWORD}",
+            STUDENT.replace('@', "%40")
+        ))
+        .send()
+        .await
+        .expect("POST /login")
+        .status()
+        .as_u16()
+}
+
 impl Http {
     async fn login(base: &str) -> Http {
         let client = reqwest::Client::builder()
@@ -703,6 +732,7 @@ fn kill_during_uploads_then_start_and_check_repair_leave_no_orphan() {
                 acked.push(n);
             }
         }
+        eprintln!("{} dépôts acquittés sur 24 avant le kill", acked.len());
         (me, rid, acked)
     });
     // What a kill leaves at worst: a half-written temporary file, and a whole file whose row
@@ -810,6 +840,15 @@ fn kill_rounds(global: &[String], rounds: usize) {
             let present = http.realisation_ids(me).await;
             for id in &acked_all {
                 assert!(present.contains(id), "round {round}: acknowledged write {id} lost");
+            }
+            if round == 0 {
+                // One production, so that `check` compares a file with its row on this backend.
+                let rid = http.create_realisation(me, "Avec fichier").await.expect("created");
+                let (status, _) = http
+                    .upload(me, rid, "config.txt", &text_file(0, 10_000))
+                    .await
+                    .expect("upload");
+                assert_eq!(status, 303);
             }
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             let mut tasks = Vec::new();
@@ -1011,6 +1050,16 @@ fn a_full_disk_answers_507_in_french_and_keeps_nothing_half_written() {
         // Reading still works.
         let (status, _) = http.get("/dashboard").await;
         assert_eq!(status, 200);
+        // A database write too (SQLITE_FULL), answered in JSON by the API.
+        let r = http.create_realisation(me, "Pendant le disque plein").await;
+        let e = r.expect_err("nothing written on a full disk");
+        assert!(
+            e.starts_with("507: ") && e.contains("rien n’a été enregistré"),
+            "{e}"
+        );
+        // Those logged in keep reading; a new login needs a session row: 507, not 500.
+        let status = try_login(&server.base).await;
+        assert_eq!(status, 507, "login on a full disk");
         // A backup onto the full disk fails and leaves no file under its name.
         let archive = mount.join("plein.tar");
         let g = global.clone();

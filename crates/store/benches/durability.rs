@@ -8,7 +8,7 @@
 //! `RESULT durability_MODE writes_s=… concurrent_writes_s=…` line per mode for `bench/run`.
 
 use portfolio_store::sqlite::{SqliteStore, Synchronous, set_synchronous};
-use portfolio_store::{AuditEvent, DynStore, Store};
+use portfolio_store::{AuditEvent, DynStore};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -254,4 +254,57 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[test]
+    fn enospc_is_a_full_disk_and_other_errors_are_not() {
+        let full = io_err(
+            "écriture",
+            "k",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert!(matches!(full, StoreError::DiskFull(_)) && full.is_disk_full());
+        let denied = io_err(
+            "écriture",
+            "k",
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(!denied.is_disk_full());
+    }
+
+    #[tokio::test]
+    async fn listing_separates_stored_temporary_and_foreign_files_and_start_removes_temporary_ones()
+    {
+        let dir = std::env::temp_dir().join(format!(
+            "portfolio-blobs-list-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        let blobs = LocalBlobStore::new(&dir).expect("dir");
+        let key = "ab23456789abcdef0123456789abcdef";
+        blobs.put(key, b"contenu").await.expect("put");
+        let tmp_key = "cd23456789abcdef0123456789abcdef";
+        std::fs::create_dir_all(dir.join("cd")).expect("dir");
+        std::fs::write(dir.join("cd").join(format!(".{tmp_key}.tmp")), b"moi").expect("tmp");
+        // Not ours: another name, a key in the wrong sub-directory.
+        std::fs::write(dir.join("cd").join("notes.txt"), b"x").expect("foreign");
+        std::fs::write(dir.join("cd").join(key), b"x").expect("misplaced");
+        let listing = blobs.list().expect("list");
+        assert_eq!(
+            listing
+                .files
+                .iter()
+                .map(|f| (f.key.as_str(), f.size))
+                .collect::<Vec<_>>(),
+            vec![(key, 7)]
+        );
+        assert_eq!(listing.temporary.len(), 1);
+        assert_eq!(listing.temporary[0].key, tmp_key);
+        assert_eq!(blobs.remove_temporary_files().expect("clean"), 1);
+        assert!(blobs.list().expect("list").temporary.is_empty());
+        assert!(
+            dir.join("cd").join("notes.txt").exists(),
+            "foreign files are left alone"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

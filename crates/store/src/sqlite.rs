@@ -261,3 +261,65 @@ pub fn path_of_url(url: &str) -> Option<std::path::PathBuf> {
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty()).then(|| std::path::PathBuf::from(path))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `PRAGMA synchronous` of a reader and of the writer connection of `store`.
+    async fn modes(store: &SqliteStore) -> (i64, i64) {
+        let read: i64 = db::query_scalar("PRAGMA synchronous")
+            .fetch_one(&store.pool)
+            .await
+            .expect("reader");
+        let mut tx = db::begin_write(&store.pool).await.expect("writer");
+        let write: i64 = db::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *tx)
+            .await
+            .expect("writer");
+        drop(tx);
+        (read, write)
+    }
+
+    #[tokio::test]
+    async fn commits_are_durable_by_default_and_normal_is_an_option() {
+        let dir = std::env::temp_dir().join(format!(
+            "portfolio-sync-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let url = |n: &str| format!("sqlite://{}", dir.join(n).display());
+        // 2 = FULL: the WAL is synced at every commit, an acknowledged write survives a power cut.
+        let store = SqliteStore::connect(&url("full.sqlite"))
+            .await
+            .expect("store");
+        assert_eq!(modes(&store).await, (2, 2));
+        set_synchronous(Synchronous::Normal);
+        let normal = SqliteStore::connect(&url("normal.sqlite")).await;
+        set_synchronous(Synchronous::Full);
+        assert_eq!(modes(&normal.expect("store")).await, (1, 1));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn a_backup_snapshot_refuses_a_missing_or_empty_source_and_never_creates_it() {
+        let dir = std::env::temp_dir().join(format!(
+            "portfolio-snap-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let source = dir.join("absent.sqlite");
+        let dest = dir.join("copie.sqlite");
+        let e = snapshot(&source, &dest).expect_err("missing");
+        assert!(e.to_string().contains("n’existe pas"), "{e}");
+        assert!(!source.exists() && !dest.exists());
+        std::fs::write(&source, b"").expect("empty");
+        let e = snapshot(&source, &dest).expect_err("empty");
+        assert!(e.to_string().contains("vide"), "{e}");
+        assert_eq!(std::fs::metadata(&source).expect("kept").len(), 0);
+        assert!(!dest.exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

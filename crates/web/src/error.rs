@@ -213,3 +213,22 @@ impl IntoResponse for ApiError {
         self.0.into_json_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_a_507_saying_nothing_was_saved() {
+        let e = AppError::from(StoreError::DiskFull(
+            "écriture du fichier k impossible".into(),
+        ));
+        assert_eq!(e.status(), StatusCode::INSUFFICIENT_STORAGE);
+        let (title, message) = e.user_message(None);
+        assert_eq!(title, "Disque plein");
+        assert!(message.contains("rien n’a été enregistré"), "{message}");
+        // Other storage failures stay internal errors.
+        let e = AppError::from(StoreError::Blob("droits".into()));
+        assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
