@@ -129,23 +129,33 @@ pub fn backup(url: &str, files_dir: &Path, output: &Path) -> Result<BackupReport
         .map_err(|e| disk_full_context(e, format!("écriture de {}", archive_tmp.display())))?;
     let mut tar = tar::Builder::new(std::io::BufWriter::new(file));
     let mut manifest = String::new();
-    let mut bytes = 0u64;
-    let mut add = |tar: &mut tar::Builder<_>, name: &str, data: &[u8]| -> Result<()> {
+    // Streams `path` into the archive as `name`, hashing what it reads: a large database or
+    // file never sits whole in memory.
+    let mut add = |tar: &mut tar::Builder<_>, name: &str, path: &Path| -> Result<()> {
+        let file = File::open(path)?;
+        let size = file.metadata()?.len();
         let mut header = tar::Header::new_gnu();
-        header.set_size(data.len() as u64);
+        header.set_size(size);
         header.set_mode(0o600);
         header.set_mtime(0);
         header.set_cksum();
-        tar.append_data(&mut header, name, data)
+        let mut reader = Hashing {
+            inner: file,
+            hasher: Sha256::new(),
+            read: 0,
+        };
+        tar.append_data(&mut header, name, &mut reader)
             .map_err(|e| disk_full_context(e, format!("écriture de {}", archive_tmp.display())))?;
-        manifest.push_str(&format!("{}  {name}\n", hex(&Sha256::digest(data))));
-        bytes += data.len() as u64;
+        anyhow::ensure!(
+            reader.read == size,
+            "{} a changé de taille pendant la sauvegarde",
+            path.display()
+        );
+        manifest.push_str(&format!("{}  {name}\n", hex(&reader.hasher.finalize())));
         Ok(())
     };
-    let db_bytes = std::fs::read(&db_tmp)
+    add(&mut tar, DATABASE_MEMBER, &db_tmp)
         .with_context(|| format!("lecture de la copie {} impossible", db_tmp.display()))?;
-    add(&mut tar, DATABASE_MEMBER, &db_bytes)?;
-    drop(db_bytes);
     let mut files = 0;
     let mut seen = BTreeSet::new();
     for r in references.iter().filter(|r| r.needs_file()) {
@@ -153,20 +163,17 @@ pub fn backup(url: &str, files_dir: &Path, output: &Path) -> Result<BackupReport
             continue;
         }
         let path = blobs.file_path(&r.storage_key)?;
-        let data = match std::fs::read(&path) {
-            Ok(d) => d,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+        if !path.is_file() {
+            bail!(
                 "le fichier {} ({}) manque dans {} : la sauvegarde serait incomplète. S’il vient d’être supprimé, relancez la sauvegarde ; sinon, voyez portfolio-sio check",
                 r.storage_key,
                 describe(r),
                 files_dir.display()
-            ),
-            Err(e) => {
-                return Err(e).with_context(|| format!("lecture de {} impossible", path.display()));
-            }
-        };
+            );
+        }
         let member = format!("files/{}/{}", &r.storage_key[..2], r.storage_key);
-        add(&mut tar, &member, &data)?;
+        add(&mut tar, &member, &path)
+            .with_context(|| format!("lecture de {} impossible", path.display()))?;
         files += 1;
     }
     let mut header = tar::Header::new_gnu();
@@ -194,8 +201,24 @@ pub fn backup(url: &str, files_dir: &Path, output: &Path) -> Result<BackupReport
     drop(cleanup);
     Ok(BackupReport {
         files,
-        bytes: std::fs::metadata(output).map(|m| m.len()).unwrap_or(bytes),
+        bytes: std::fs::metadata(output).map(|m| m.len()).unwrap_or(0),
     })
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    read: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 /// The row a file belongs to, in words.
@@ -427,7 +450,12 @@ pub fn restore(
 
     let mut kept_as = None;
     if exists {
-        let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = time::OffsetDateTime::now_utc();
+        let stamp = now
+            .format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour][minute][second]Z"
+            ))
+            .unwrap_or_else(|_| now.unix_timestamp().to_string());
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

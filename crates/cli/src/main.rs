@@ -96,7 +96,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Backup { output } => {
             // Never open_store: it would create and migrate a missing or empty source.
-            let url = cli.global.database_url()?;
+            let url = cli.global.database_url_as_is()?;
             let files = cli.global.files_dir();
             let out = output.clone();
             let report = tokio::task::spawn_blocking(move || backup::backup(&url, &files, &out))

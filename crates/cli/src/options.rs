@@ -68,6 +68,21 @@ impl Global {
         }
     }
 
+    /// The database URL without creating or probing the data directory: for `backup`, which
+    /// must leave its source as it found it.
+    pub fn database_url_as_is(&self) -> Result<String> {
+        match &self.database_url {
+            Some(url) => Ok(url.clone()),
+            None => {
+                let path = self.data_dir.join("portfolio.sqlite");
+                let path = path
+                    .to_str()
+                    .with_context(|| format!("le chemin {} n’est pas en UTF-8", path.display()))?;
+                Ok(format!("sqlite://{path}"))
+            }
+        }
+    }
+
     pub fn files_dir(&self) -> PathBuf {
         self.files_dir
             .clone()

@@ -457,8 +457,8 @@ fn backup_of_a_missing_or_empty_database_is_refused_and_creates_nothing() {
     assert_one_french_line(&o, "n’existe pas");
     assert!(!archive.exists(), "no archive for a missing database");
     assert!(
-        !data.join("portfolio.sqlite").exists(),
-        "the source is never created"
+        !data.exists(),
+        "the source (not even its directory) is never created"
     );
 
     std::fs::create_dir_all(&data).expect("data dir");
