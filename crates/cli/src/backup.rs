@@ -118,12 +118,6 @@ pub fn backup(url: &str, files_dir: &Path, output: &Path) -> Result<BackupReport
         .map_err(anyhow::Error::new)
         .with_context(|| format!("sauvegarde de {} impossible", source.display()))?;
     let references = portfolio_store::sqlite::file_references(&db_tmp)?;
-    let blobs = LocalBlobStore::new(files_dir).with_context(|| {
-        format!(
-            "répertoire des fichiers déposés {} illisible",
-            files_dir.display()
-        )
-    })?;
 
     let file = File::create(&archive_tmp)
         .map_err(|e| disk_full_context(e, format!("écriture de {}", archive_tmp.display())))?;
@@ -162,7 +156,15 @@ pub fn backup(url: &str, files_dir: &Path, output: &Path) -> Result<BackupReport
         if !seen.insert(r.storage_key.clone()) {
             continue;
         }
-        let path = blobs.file_path(&r.storage_key)?;
+        // The layout of `LocalBlobStore`, read without creating anything in the source.
+        if !is_valid_key(&r.storage_key) {
+            bail!(
+                "clé de fichier invalide en base : {} ({})",
+                r.storage_key,
+                describe(r)
+            );
+        }
+        let path = files_dir.join(&r.storage_key[..2]).join(&r.storage_key);
         if !path.is_file() {
             bail!(
                 "le fichier {} ({}) manque dans {} : la sauvegarde serait incomplète. S’il vient d’être supprimé, relancez la sauvegarde ; sinon, voyez portfolio-sio check",
