@@ -1,6 +1,7 @@
 //! `portfolio-sio`: the server, the demo, administration and backups, in one binary.
 
 mod admin;
+mod backup;
 mod demo;
 mod french;
 mod generate;
@@ -87,6 +88,9 @@ fn init_logging() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    if cli.global.sqlite_synchronous == options::SqliteSynchronous::Normal {
+        portfolio_store::sqlite::set_synchronous(portfolio_store::sqlite::Synchronous::Normal);
+    }
     match cli.command {
         Command::Serve(serve) => {
             let url = cli.global.database_url()?;
@@ -118,17 +122,58 @@ async fn run(cli: Cli) -> Result<()> {
             admin::class(&store, command).await
         }
         Command::Backup { output } => {
+            // Never open_store: it would create and migrate a missing or empty source.
+            let url = cli.global.database_url_as_is()?;
+            let files = cli.global.files_dir();
+            let out = output.clone();
+            let report = tokio::task::spawn_blocking(move || backup::backup(&url, &files, &out))
+                .await
+                .context("sauvegarde interrompue")??;
+            println!(
+                "Sauvegarde cohérente écrite dans {} ({} octets : la base et {} fichier(s) déposé(s)).",
+                output.display(),
+                report.bytes,
+                report.files
+            );
+            Ok(())
+        }
+        Command::Restore { archive, replace } => {
+            let url = cli.global.database_url()?;
+            let files = cli.global.files_dir();
+            let from = archive.clone();
+            let report =
+                tokio::task::spawn_blocking(move || backup::restore(&from, &url, &files, replace))
+                    .await
+                    .context("restauration interrompue")??;
+            println!(
+                "Sauvegarde {} vérifiée et restaurée : la base et {} fichier(s).",
+                archive.display(),
+                report.files
+            );
+            if let Some(old) = report.kept_as {
+                println!("L’ancienne base est gardée sous {}.", old.display());
+            }
+            Ok(())
+        }
+        Command::Check {
+            repair,
+            grace_minutes,
+        } => {
             let store =
                 options::open_store(&cli.global.database_url()?, cli.global.database_pool).await?;
-            store
-                .backup(&output)
-                .await
-                .with_context(|| format!("sauvegarde vers {} impossible", output.display()))?;
-            let size = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
-            println!(
-                "Sauvegarde cohérente écrite dans {} ({} octets).",
-                output.display(),
-                size
+            let report = backup::check(
+                &store,
+                &cli.global.files_dir(),
+                repair,
+                grace_minutes.saturating_mul(60),
+            )
+            .await;
+            store.close().await;
+            let report = report?;
+            anyhow::ensure!(
+                report.problems == 0,
+                "contrôle des fichiers : {} problème(s), voir ci-dessus",
+                report.problems
             );
             Ok(())
         }

@@ -40,6 +40,23 @@ pub struct Global {
     /// Connections to PostgreSQL (default: twice this machine's cores, 4 to 32).
     #[arg(long, env = "PORTFOLIO_DATABASE_POOL", global = true, value_parser = crate::french::pool_size)]
     pub database_pool: Option<u32>,
+    /// SQLite: when a write is acknowledged. full (default): it survives a power cut.
+    /// normal: faster, still consistent after a crash, but the last writes before a power cut
+    /// can be lost.
+    #[arg(
+        long,
+        env = "PORTFOLIO_SQLITE_SYNCHRONOUS",
+        global = true,
+        value_enum,
+        default_value = "full"
+    )]
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteSynchronous {
+    Full,
+    Normal,
 }
 
 impl Global {
@@ -48,6 +65,21 @@ impl Global {
         match &self.database_url {
             Some(url) => Ok(url.clone()),
             None => self.sqlite_url("portfolio.sqlite"),
+        }
+    }
+
+    /// The database URL without creating or probing the data directory: for `backup`, which
+    /// must leave its source as it found it.
+    pub fn database_url_as_is(&self) -> Result<String> {
+        match &self.database_url {
+            Some(url) => Ok(url.clone()),
+            None => {
+                let path = self.data_dir.join("portfolio.sqlite");
+                let path = path
+                    .to_str()
+                    .with_context(|| format!("le chemin {} n’est pas en UTF-8", path.display()))?;
+                Ok(format!("sqlite://{path}"))
+            }
         }
     }
 
@@ -112,11 +144,36 @@ pub enum Command {
         #[command(subcommand)]
         command: ClassCommand,
     },
-    /// Writes a consistent copy of the SQLite database while the server runs (PostgreSQL: use pg_dump).
+    /// Writes one archive (tar) with a consistent copy of the SQLite database and every file
+    /// its rows name, while the server runs (PostgreSQL: use pg_dump and copy the files
+    /// directory).
     Backup {
-        /// File to write; it must not exist yet.
+        /// Archive to write; it must not exist yet.
         #[arg(long)]
         output: PathBuf,
+    },
+    /// Checks an archive written by `backup` (manifest hashes, database integrity, every file
+    /// a row names present with its size), then puts it in place of the configured database
+    /// and files directory. Nothing is replaced when a check fails.
+    Restore {
+        /// The archive written by `backup`.
+        archive: PathBuf,
+        /// Replace an existing database (stop the server first); the old one is kept beside,
+        /// under a dated name.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Compares the uploaded files with the rows that name them: lists files no row names,
+    /// temporary files, and rows whose file is missing. Exit code 1 when something is wrong.
+    Check {
+        /// Removes the files no row names and the temporary files (rows whose file is missing
+        /// are listed, never deleted).
+        #[arg(long)]
+        repair: bool,
+        /// With --repair, files written less than this many minutes ago are kept (an upload
+        /// may be under way).
+        #[arg(long, default_value_t = 60)]
+        grace_minutes: u64,
     },
     /// Removes the evaluation documents (grids, fiches, history, registrations) of the exam
     /// sessions whose retention is over: after the next session of the académie and one year
@@ -337,6 +394,15 @@ pub fn blob_store(dir: &std::path::Path) -> Result<portfolio_store::blobs::DynBl
             dir.display()
         )
     })?;
+    // Before any request: a temporary file here is a write that a kill or a full disk
+    // interrupted, and it would keep its space for ever.
+    match blobs.remove_temporary_files() {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!("{n} fichier(s) temporaire(s) d’écritures interrompues supprimé(s)")
+        }
+        Err(e) => tracing::warn!(error = %e, "nettoyage des fichiers temporaires impossible"),
+    }
     Ok(std::sync::Arc::new(blobs))
 }
 

@@ -328,18 +328,17 @@ fn backup_writes_a_consistent_copy_and_refuses_to_overwrite() {
         "Lille",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let out = tmp.path().join("copie.sqlite");
+    let out = tmp.path().join("copie.tar");
     let out_s = out.to_str().expect("utf-8");
     let o = run(&["--data-dir", d, "backup", "--output", out_s]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Sauvegarde cohérente"));
-    // The copy is a database of its own with the same rows.
-    let o = run(&[
-        "--database-url",
-        &format!("sqlite://{out_s}"),
-        "school",
-        "list",
-    ]);
+    // The archive restores into a database of its own with the same rows.
+    let other = tmp.path().join("ailleurs");
+    let other_s = other.to_str().expect("utf-8");
+    let o = run(&["--data-dir", other_s, "restore", out_s]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["--data-dir", other_s, "school", "list"]);
     assert!(stdout(&o).contains("Lycée Sauvegarde"), "{}", stderr(&o));
     let o = run(&["--data-dir", d, "backup", "--output", out_s]);
     assert_clean_failure(&o, "existe déjà");

@@ -86,7 +86,106 @@ impl LocalBlobStore {
 }
 
 fn io_err(what: &str, key: &str, e: std::io::Error) -> StoreError {
+    if is_enospc(&e) {
+        return StoreError::DiskFull(format!("{what} du fichier {key} impossible"));
+    }
     StoreError::Blob(format!("{what} du fichier {key} impossible : {e}"))
+}
+
+/// ENOSPC (or EDQUOT, a quota reached): the disk is full for us.
+pub fn is_enospc(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// A file of the local store, as found on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub key: String,
+    pub path: PathBuf,
+    pub size: u64,
+    /// Seconds since the file was last written (0 when the clock says otherwise).
+    pub age_secs: u64,
+}
+
+/// What the directory holds besides the files under valid keys.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<StoredFile>,
+    /// Files being written (`.KEY.tmp`), or left by a write that was killed or failed.
+    pub temporary: Vec<StoredFile>,
+}
+
+fn age_of(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+impl LocalBlobStore {
+    /// Every file under the root: the stored ones (valid key, in the sub-directory of its first
+    /// two characters) and the temporary ones. Anything else is left out: it is not ours.
+    pub fn list(&self) -> std::io::Result<Listing> {
+        let mut listing = Listing::default();
+        let mut dirs: Vec<_> = std::fs::read_dir(&self.root)?.collect::<std::io::Result<_>>()?;
+        dirs.sort_by_key(|d| d.file_name());
+        for dir in dirs {
+            let prefix = dir.file_name().to_string_lossy().into_owned();
+            if prefix.len() != 2 || !dir.file_type()?.is_dir() {
+                continue;
+            }
+            let mut entries: Vec<_> =
+                std::fs::read_dir(dir.path())?.collect::<std::io::Result<_>>()?;
+            entries.sort_by_key(|e| e.file_name());
+            for entry in entries {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let meta = entry.metadata()?;
+                if !meta.is_file() {
+                    continue;
+                }
+                let temporary = name
+                    .strip_prefix('.')
+                    .and_then(|n| n.strip_suffix(".tmp"))
+                    .filter(|k| is_valid_key(k) && k.starts_with(&prefix));
+                let file = |key: &str| StoredFile {
+                    key: key.to_string(),
+                    path: entry.path(),
+                    size: meta.len(),
+                    age_secs: age_of(&meta),
+                };
+                if let Some(key) = temporary {
+                    listing.temporary.push(file(key));
+                } else if is_valid_key(&name) && name.starts_with(&prefix) {
+                    listing.files.push(file(&name));
+                }
+            }
+        }
+        Ok(listing)
+    }
+
+    /// Removes the temporary files left by writes that never finished (a killed server, a full
+    /// disk): run at start, when no write of this server is under way. Returns how many.
+    pub fn remove_temporary_files(&self) -> std::io::Result<usize> {
+        let mut removed = 0;
+        for tmp in self.list()?.temporary {
+            match std::fs::remove_file(&tmp.path) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Where the file of `key` lives (the key must be valid).
+    pub fn file_path(&self, key: &str) -> Result<PathBuf> {
+        check_key(key)?;
+        Ok(self.path(key))
+    }
 }
 
 /// The refusal of a streamed put that went past its limit.
@@ -339,6 +438,59 @@ mod tests {
             .expect_err("source error");
         assert!(matches!(blobs.get(other).await, Err(StoreError::NotFound)));
         assert_eq!(files(&dir), vec![dir.join("00").join(key)], "no .tmp left");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn enospc_is_a_full_disk_and_other_errors_are_not() {
+        let full = io_err(
+            "écriture",
+            "k",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert!(matches!(full, StoreError::DiskFull(_)) && full.is_disk_full());
+        let denied = io_err(
+            "écriture",
+            "k",
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(!denied.is_disk_full());
+    }
+
+    #[tokio::test]
+    async fn listing_separates_stored_temporary_and_foreign_files_and_start_removes_temporary_ones()
+    {
+        let dir = std::env::temp_dir().join(format!(
+            "portfolio-blobs-list-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        let blobs = LocalBlobStore::new(&dir).expect("dir");
+        let key = "ab23456789abcdef0123456789abcdef";
+        blobs.put(key, b"contenu").await.expect("put");
+        let tmp_key = "cd23456789abcdef0123456789abcdef";
+        std::fs::create_dir_all(dir.join("cd")).expect("dir");
+        std::fs::write(dir.join("cd").join(format!(".{tmp_key}.tmp")), b"moi").expect("tmp");
+        // Not ours: another name, a key in the wrong sub-directory.
+        std::fs::write(dir.join("cd").join("notes.txt"), b"x").expect("foreign");
+        std::fs::write(dir.join("cd").join(key), b"x").expect("misplaced");
+        let listing = blobs.list().expect("list");
+        assert_eq!(
+            listing
+                .files
+                .iter()
+                .map(|f| (f.key.as_str(), f.size))
+                .collect::<Vec<_>>(),
+            vec![(key, 7)]
+        );
+        assert_eq!(listing.temporary.len(), 1);
+        assert_eq!(listing.temporary[0].key, tmp_key);
+        assert_eq!(blobs.remove_temporary_files().expect("clean"), 1);
+        assert!(blobs.list().expect("list").temporary.is_empty());
+        assert!(
+            dir.join("cd").join("notes.txt").exists(),
+            "foreign files are left alone"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -61,6 +61,25 @@ pub enum StoreError {
     Sqlite(#[from] lite::Error),
     #[error("migration de la base de données impossible : {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The disk holding the files or the database is full: nothing of the write was kept.
+    #[error("le disque du serveur est plein : {0}")]
+    DiskFull(String),
+}
+
+impl StoreError {
+    /// Whether the write failed because the disk is full (ENOSPC on a file, `SQLITE_FULL`,
+    /// PostgreSQL's `disk_full`): the web layer answers 507 instead of an internal error.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::DiskFull(_) => true,
+            StoreError::Sqlite(e) => e.is_disk_full(),
+            StoreError::Database(sqlx::Error::Database(db)) => {
+                db.code().as_deref() == Some("53100")
+            }
+            StoreError::Database(sqlx::Error::Io(e)) => blobs::is_enospc(e),
+            _ => false,
+        }
+    }
 }
 
 /// Handed-in dossiers kept parsed in memory (about 20 KB each): the candidates a commission
@@ -230,6 +249,10 @@ pub trait DossierStore: Send + Sync {
     /// Storage keys of files whose rows are gone.
     async fn pending_blob_deletions(&self, limit: i64) -> Result<Vec<String>>;
     async fn blob_deleted(&self, storage_key: &str) -> Result<()>;
+    /// Every row that names a file of the blob store (productions, internship certificates,
+    /// handed-in dossiers, deletions still queued): what `portfolio-sio check` compares with
+    /// the files on disk.
+    async fn blob_references(&self) -> Result<Vec<BlobReference>>;
 }
 
 /// Handing the dossier in, and its public links.

@@ -51,6 +51,12 @@ pub enum Error {
 }
 
 impl Error {
+    /// `SQLITE_FULL`: the disk (or the database's size limit) is full.
+    pub(crate) fn is_disk_full(&self) -> bool {
+        matches!(self, Error::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DiskFull)
+    }
+
     /// The constraint a failed write broke, if that is why it failed.
     pub(crate) fn violation(&self) -> Option<crate::sql::Violation> {
         use crate::sql::Violation;
@@ -86,7 +92,7 @@ fn open(path: &Path) -> Result<Connection> {
     // The journal mode (WAL) is a property of the file, set once by the migrating connection;
     // these two belong to each connection.
     conn.pragma_update(None, "foreign_keys", true)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", crate::sqlite::synchronous().pragma())?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(conn)
 }

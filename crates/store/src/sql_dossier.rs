@@ -764,6 +764,24 @@ macro_rules! dossier_store {
                     tx.commit().await?;
                     Ok(())
                 }
+
+                async fn blob_references(&self) -> Result<Vec<BlobReference>> {
+                    let rows = db::query(crate::types::BLOB_REFERENCES_SQL)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(BlobReference {
+                                storage_key: r.try_get("storage_key")?,
+                                kind: r.try_get("kind")?,
+                                row_id: r.try_get("row_id")?,
+                                student_id: r.try_get("student_id")?,
+                                name: r.try_get("name")?,
+                                size_bytes: r.try_get("size_bytes")?,
+                            })
+                        })
+                        .collect()
+                }
             }
 
             #[async_trait]

@@ -965,3 +965,44 @@ pub struct Transmission {
     pub entries: Vec<(i64, RosterEntry)>,
     pub evaluations: Vec<EvaluationRecord>,
 }
+
+/// A row that names a file of the blob store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobReference {
+    pub storage_key: String,
+    /// What the row is, in French: `production`, `attestation de stage`, `dossier remis`,
+    /// `suppression en attente`.
+    pub kind: String,
+    /// The row's id (artifact, internship, submission; 0 for a queued deletion).
+    pub row_id: i64,
+    pub student_id: i64,
+    /// The file's name as the student gave it (empty when the row does not keep one).
+    pub name: String,
+    /// The size recorded with the row, when it keeps one (productions).
+    pub size_bytes: Option<i64>,
+}
+
+impl BlobReference {
+    /// A queued deletion names a file that may already be gone: it is not a missing file.
+    pub fn needs_file(&self) -> bool {
+        self.kind != BLOB_KIND_PENDING_DELETION
+    }
+}
+
+pub const BLOB_KIND_PENDING_DELETION: &str = "suppression en attente";
+
+/// The rows that name files, in the SQL both backends run (no parameter).
+pub const BLOB_REFERENCES_SQL: &str = "\
+SELECT a.storage_key AS storage_key, 'production' AS kind, a.id AS row_id, a.student_id AS student_id, \
+       a.name AS name, a.size_bytes AS size_bytes \
+  FROM artifacts a WHERE a.storage_key IS NOT NULL \
+UNION ALL \
+SELECT i.certificate_key, 'attestation de stage', i.id, i.student_id, COALESCE(i.certificate_name, ''), CAST(NULL AS BIGINT) \
+  FROM internships i WHERE i.certificate_key IS NOT NULL \
+UNION ALL \
+SELECT s.storage_key, 'dossier remis', s.submission_id, d.student_id, '', CAST(NULL AS BIGINT) \
+  FROM submission_blobs s JOIN dossier_submissions d ON d.id = s.submission_id \
+UNION ALL \
+SELECT b.storage_key, 'suppression en attente', CAST(0 AS BIGINT), CAST(0 AS BIGINT), '', CAST(NULL AS BIGINT) \
+  FROM blob_deletions b \
+ORDER BY 1, 2";

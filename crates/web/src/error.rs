@@ -34,6 +34,9 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("trop de requêtes")]
     TooManyRequests,
+    /// The disk holding the database or the files is full: the write was refused whole.
+    #[error("disque plein")]
+    DiskFull,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -60,6 +63,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,6 +109,10 @@ impl AppError {
                 "Trop de requêtes".into(),
                 "Trop de requêtes en peu de temps : patientez quelques minutes puis réessayez.".into(),
             ),
+            AppError::DiskFull => (
+                "Disque plein".into(),
+                "Le disque du serveur est plein : rien n’a été enregistré. Réessayez plus tard, et prévenez l’administrateur de Portfolio SIO de votre établissement.".into(),
+            ),
             AppError::Internal(_) => (
                 "Erreur interne".into(),
                 format!(
@@ -116,6 +124,9 @@ impl AppError {
     }
 
     fn log(&self) -> Option<String> {
+        if let AppError::DiskFull = self {
+            tracing::error!("disque plein : écriture refusée");
+        }
         if let AppError::Internal(err) = self {
             let id = crate::session::random_token(6);
             tracing::error!(error_id = %id, error = ?err, "erreur interne");
@@ -195,6 +206,7 @@ impl From<StoreError> for AppError {
                 AppError::bad_input("", m)
             }
             StoreError::NotFound => AppError::NotFound,
+            e if e.is_disk_full() => AppError::DiskFull,
             other => AppError::Internal(anyhow::Error::new(other).context("accès au stockage")),
         }
     }
@@ -228,5 +240,24 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.into_json_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_a_507_saying_nothing_was_saved() {
+        let e = AppError::from(StoreError::DiskFull(
+            "écriture du fichier k impossible".into(),
+        ));
+        assert_eq!(e.status(), StatusCode::INSUFFICIENT_STORAGE);
+        let (title, message) = e.user_message(None);
+        assert_eq!(title, "Disque plein");
+        assert!(message.contains("rien n’a été enregistré"), "{message}");
+        // Other storage failures stay internal errors.
+        let e = AppError::from(StoreError::Blob("droits".into()));
+        assert_eq!(e.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -501,6 +501,28 @@ async fn a_handed_in_dossier_is_frozen_keeps_its_files_and_can_be_reopened() {
             current.snapshot.storage_keys(),
             ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
         );
+        // `check` and `backup` read which rows name the file: the production and the copy.
+        let refs = |v: Vec<portfolio_store::BlobReference>| {
+            v.into_iter()
+                .map(|r| (r.storage_key, r.kind, r.row_id, r.size_bytes))
+                .collect::<Vec<_>>()
+        };
+        let key = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_string();
+        assert_eq!(
+            refs(store.blob_references().await.expect("references")),
+            [
+                (key.clone(), "dossier remis".to_string(), id, None),
+                (key.clone(), "production".to_string(), f, Some(10)),
+            ]
+        );
+        assert!(
+            store
+                .blob_references()
+                .await
+                .expect("references")
+                .iter()
+                .all(|r| r.student_id == w.owner && r.needs_file())
+        );
 
         // The draft goes on; the frozen copy does not move, and its file is not deleted.
         store.delete_artifact(&edit, f, 5).await.expect("delete");
@@ -516,6 +538,14 @@ async fn a_handed_in_dossier_is_frozen_keeps_its_files_and_can_be_reopened() {
                 .await
                 .expect("pending")
                 .is_empty()
+        );
+        // The row is gone, its deletion queued, and the handed-in copy still names the file.
+        assert_eq!(
+            refs(store.blob_references().await.expect("references")),
+            [
+                (key.clone(), "dossier remis".to_string(), id, None),
+                (key.clone(), "suppression en attente".to_string(), 0, None),
+            ]
         );
         let again = store
             .current_submission(&read)

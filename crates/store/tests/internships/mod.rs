@@ -293,6 +293,29 @@ async fn internships_are_recorded_by_their_student_and_followed_up() {
             store.pending_blob_deletions(10).await.expect("pending"),
             ["cccccccccccccccccccccccccccccccc"]
         );
+        // `check` and `backup` see the scan that replaced it, and the old one queued.
+        let refs: Vec<_> = store
+            .blob_references()
+            .await
+            .expect("references")
+            .into_iter()
+            .map(|r| (r.storage_key, r.kind, r.name))
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                (
+                    "cccccccccccccccccccccccccccccccc".to_string(),
+                    "suppression en attente".to_string(),
+                    String::new()
+                ),
+                (
+                    "dddddddddddddddddddddddddddddddd".to_string(),
+                    "attestation de stage".to_string(),
+                    "attestation-signee.pdf".to_string()
+                ),
+            ]
+        );
 
         let links = store.tutor_links(&read, first).await.expect("links");
         store
