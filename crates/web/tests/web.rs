@@ -35,6 +35,8 @@ mod jury;
 mod security;
 #[path = "web/support.rs"]
 mod support;
+#[path = "web/throttle.rs"]
+mod throttle;
 #[path = "web/uploads.rs"]
 mod uploads;
 #[path = "web/version.rs"]

@@ -203,7 +203,7 @@ async fn every_route_answers_every_actor_as_access_tsv_says() {
                 other => panic!("route {other} {path}: the access test sends only GET and POST"),
             };
             if (method.as_str(), path.as_str()) == ("POST", "/login") {
-                for key in ["account:", "client:127.0.0.1"] {
+                for key in ["account:", "pair:|127.0.0.1", "client:127.0.0.1"] {
                     server
                         .store
                         .clear_login_failures(key)
