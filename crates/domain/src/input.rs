@@ -109,6 +109,23 @@ pub fn required_text(
     Ok(s.to_string())
 }
 
+/// The message for a text holding a control character (NUL, ESC, DEL, C1…), if it does: such
+/// characters are never typed on purpose and corrupt exports and terminals. A multi-line field
+/// (a text area) keeps its tabs and line breaks.
+pub fn control_character(label: &str, s: &str, multiline: bool) -> Option<String> {
+    let c = s
+        .chars()
+        .find(|c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))?;
+    Some(if matches!(c, '\n' | '\r') {
+        format!("{label} ne doit pas contenir de retour à la ligne")
+    } else {
+        format!(
+            "{label} contient un caractère de contrôle interdit (U+{:04X}) : retirez-le",
+            c as u32
+        )
+    })
+}
+
 /// Lower-case ASCII for names in e-mail addresses and file names: accents dropped
 /// ("Émilie" → "emilie"), any other character but letters and digits turned into "-".
 pub fn ascii_fold(s: &str) -> String {

@@ -187,6 +187,16 @@ fn percent_decode(raw: &[u8]) -> Vec<u8> {
 /// DEL, C1…). Tabs and line breaks pass here: text areas keep them, and single-line fields
 /// refuse them in their own parse ([`portfolio_domain::input::required_text`]).
 pub fn check_form_text(body: &[u8]) -> Result<(), AppError> {
+    check_form(body, true)
+}
+
+/// Refuses a url-encoded body whose text is not UTF-8, for handlers that read the pairs
+/// themselves and check control characters in the domain's parse (with the form re-rendered).
+pub fn check_form_utf8(body: &[u8]) -> Result<(), AppError> {
+    check_form(body, false)
+}
+
+fn check_form(body: &[u8], controls: bool) -> Result<(), AppError> {
     for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         let (key, value) = match pair.iter().position(|b| *b == b'=') {
             Some(i) => (&pair[..i], &pair[i + 1..]),
@@ -214,6 +224,9 @@ pub fn check_form_text(body: &[u8]) -> Result<(), AppError> {
                 ),
             ));
         };
+        if !controls {
+            continue;
+        }
         if let Some(c) = text
             .chars()
             .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
