@@ -187,6 +187,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn control_characters_are_named_and_text_areas_keep_tabs_and_line_breaks() {
+        for c in ['\u{0}', '\u{1b}', '\u{7}', '\u{7f}', '\u{85}', '\u{9f}'] {
+            let m = control_character("La description", &format!("a{c}b"), true)
+                .unwrap_or_else(|| panic!("{c:?} accepted"));
+            assert!(
+                m.starts_with("La description contient un caractère de contrôle"),
+                "{m}"
+            );
+        }
+        assert_eq!(control_character("La description", "a\tb\r\nc", true), None);
+        assert!(control_character("L’intitulé", "a\nb", false).is_some());
+        assert_eq!(control_character("L’intitulé", "Élève été", false), None);
+    }
+
+    #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(
             Email::parse("email", "  Camille.Durand@Lycee.FR ").map(|e| e.to_string()),

@@ -106,6 +106,79 @@ async fn control_characters_and_invalid_utf8_in_forms_are_refused_naming_the_fie
 }
 
 #[tokio::test]
+async fn a_comment_and_an_internship_with_control_characters_are_refused() {
+    let server = TestServer::start().await;
+    let owner = server.world.user_id("student_owner");
+    let rid = server.world.realisation;
+    let path = format!("/students/{owner}/realisations/{rid}/comments");
+    let mut teacher = server.login("teacher_own").await;
+    for body in ["Voir\u{0}ceci", "Voir\u{1b}]0;x\u{7}"] {
+        let page = teacher
+            .post(&path, &[("body", body), ("visibility", "student")])
+            .await;
+        assert_eq!(page.status, 422, "{body:?}: {}", page.body);
+        assert!(
+            page.body.contains("« Commentaire »"),
+            "{body:?}: {}",
+            page.body
+        );
+    }
+    // Raw invalid UTF-8 (the client above would percent-encode the `%`).
+    let token = teacher.csrf.clone().unwrap_or_default();
+    let page = teacher
+        .send_body(
+            reqwest::Method::POST,
+            &path,
+            "application/x-www-form-urlencoded",
+            format!("csrf_token={token}&body=Voir%C3%28&visibility=student").into_bytes(),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("« Commentaire »") && page.body.contains("UTF-8"),
+        "{}",
+        page.body
+    );
+    let page = teacher
+        .get(&format!("/students/{owner}/realisations/{rid}"))
+        .await;
+    assert!(!page.body.contains("Voir"), "a refused comment was stored");
+
+    let mut student = server.login("student_owner").await;
+    let base = format!("/students/{owner}/internships");
+    let page = student
+        .post(
+            &base,
+            &[
+                ("kind", "internship"),
+                ("organisation_name", "Cabinet\u{9b}Durand"),
+                ("organisation_address", "10 rue des Carmes\n14000 Caen"),
+                ("siret", "73282932000074"),
+                ("start_date", "2026-05-18"),
+                ("end_date", "2026-06-19"),
+                ("year_of_training", "1"),
+                ("tutor_name", "Marc Tuteur"),
+                ("tutor_title", "Administrateur systèmes"),
+                ("tutor_email", "marc.tuteur@exemple.fr"),
+                ("objectives", "Migration\tde la messagerie"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("Organisation d’accueil")
+            && page.body.contains("caractère de contrôle interdit"),
+        "{}",
+        page.body
+    );
+    let page = student.get(&base).await;
+    assert!(
+        !page.body.contains("Cabinet"),
+        "a refused internship was stored"
+    );
+}
+
+#[tokio::test]
 async fn the_offline_zip_never_links_active_content_as_a_page() {
     let server = TestServer::start().await;
     let owner = server.world.user_id("student_owner");
