@@ -109,6 +109,23 @@ pub fn required_text(
     Ok(s.to_string())
 }
 
+/// The message for a text holding a control character (NUL, ESC, DEL, C1…), if it does: such
+/// characters are never typed on purpose and corrupt exports and terminals. A multi-line field
+/// (a text area) keeps its tabs and line breaks.
+pub fn control_character(label: &str, s: &str, multiline: bool) -> Option<String> {
+    let c = s
+        .chars()
+        .find(|c| c.is_control() && !(multiline && matches!(c, '\t' | '\n' | '\r')))?;
+    Some(if matches!(c, '\n' | '\r') {
+        format!("{label} ne doit pas contenir de retour à la ligne")
+    } else {
+        format!(
+            "{label} contient un caractère de contrôle interdit (U+{:04X}) : retirez-le",
+            c as u32
+        )
+    })
+}
+
 /// Lower-case ASCII for names in e-mail addresses and file names: accents dropped
 /// ("Émilie" → "emilie"), any other character but letters and digits turned into "-".
 pub fn ascii_fold(s: &str) -> String {
@@ -168,6 +185,21 @@ impl Uai {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_named_and_text_areas_keep_tabs_and_line_breaks() {
+        for c in ['\u{0}', '\u{1b}', '\u{7}', '\u{7f}', '\u{85}', '\u{9f}'] {
+            let m = control_character("La description", &format!("a{c}b"), true)
+                .unwrap_or_else(|| panic!("{c:?} accepted"));
+            assert!(
+                m.starts_with("La description contient un caractère de contrôle"),
+                "{m}"
+            );
+        }
+        assert_eq!(control_character("La description", "a\tb\r\nc", true), None);
+        assert!(control_character("L’intitulé", "a\nb", false).is_some());
+        assert_eq!(control_character("L’intitulé", "Élève été", false), None);
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

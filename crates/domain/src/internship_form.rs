@@ -149,6 +149,10 @@ fn text(
             format!("{label} ne doit pas dépasser {max} caractères (il en a {n})"),
         ));
     }
+    // Single-line fields (short maximum) refuse line breaks; text areas keep them.
+    if let Some(m) = crate::input::control_character(label, s, max > 200) {
+        errors.push(InvalidInput::new(field, m));
+    }
     s.replace("\r\n", "\n")
 }
 

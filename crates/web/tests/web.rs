@@ -27,6 +27,8 @@ mod conformity;
 mod dossier;
 #[path = "web/evaluation.rs"]
 mod evaluation;
+#[path = "web/inputs.rs"]
+mod inputs;
 #[path = "web/internships.rs"]
 mod internships;
 #[path = "web/jury.rs"]

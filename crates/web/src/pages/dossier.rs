@@ -559,6 +559,8 @@ pub async fn create_realisation(
 ) -> AppResult<Response> {
     let (cap, edit) = edit_access(&state, &ctx, &parts, &id).await?;
     let track = track_of(&state, &cap).await?;
+    // serde-free reading below decodes lossily: bad bytes are refused first.
+    super::check_form_utf8(&body)?;
     let form = read_form(&body);
     match form.parse(bts_sio_2019(), track) {
         Ok(input) => {
@@ -614,6 +616,8 @@ pub async fn update_realisation(
     let (cap, edit) = edit_access(&state, &ctx, &parts, &id).await?;
     let rid = path_id(&rid)?;
     let track = track_of(&state, &cap).await?;
+    // serde-free reading below decodes lossily: bad bytes are refused first.
+    super::check_form_utf8(&body)?;
     let form = read_form(&body);
     match form.parse(bts_sio_2019(), track) {
         Ok(input) => {

@@ -96,6 +96,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Every form goes through here, so the check on the raw text is made once for all
+        // handlers: none can forget it, and serde's lossy decoding never sees bad bytes.
+        let req = if req.method() == axum::http::Method::GET {
+            req
+        } else {
+            let (parts, body) = req.into_parts();
+            let bytes =
+                axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+                    .await
+                    .map_err(|e| {
+                        AppError::bad_input(
+                            "",
+                            format!(
+                                "formulaire illisible ({e}) : renvoyez-le depuis la page du site"
+                            ),
+                        )
+                    })?;
+            check_form_text(&bytes)?;
+            Request::from_parts(parts, axum::body::Body::from(bytes))
+        };
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|axum::Form(v)| Form(v))
@@ -106,6 +126,121 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
                 )
             })
     }
+}
+
+/// The label a form shows for a field, to name it in a message (the key when unknown).
+fn field_label(key: &str) -> (&'static str, &'static str) {
+    const LABELS: &[(&str, &str)] = &[
+        ("title", "Intitulé"),
+        ("description", "Description"),
+        ("email", "Adresse électronique"),
+        ("password", "Mot de passe"),
+        ("body", "Commentaire"),
+        ("name", "Nom"),
+        ("first_name", "Prénom"),
+        ("last_name", "Nom"),
+        ("organisation_name", "Organisation d’accueil"),
+        ("organisation_address", "Adresse de l’organisation"),
+        ("city", "Ville"),
+        ("tutor_name", "Tuteur, tutrice : nom"),
+        ("tutor_title", "Tuteur, tutrice : fonction"),
+        ("tutor_email", "Tuteur, tutrice : adresse électronique"),
+        ("objectives", "Objectifs de la convention"),
+        ("personal_contribution", "Contribution personnelle"),
+        ("reason", "Motif"),
+        ("appreciation", "Appréciation"),
+        ("environment", "Environnement technologique"),
+        ("url", "Adresse du lien"),
+        ("author_name", "Nom"),
+    ];
+    LABELS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(k, l)| (*k, *l))
+        .unwrap_or(("", ""))
+}
+
+/// Decodes one url-encoded key or value to bytes (`+` is a space; a stray `%` stays as is).
+fn percent_decode(raw: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < raw.len() => match (hex(raw[i + 1]), hex(raw[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Refuses a url-encoded body whose text is not UTF-8 or holds a control character (NUL, ESC,
+/// DEL, C1…). Tabs and line breaks pass here: text areas keep them, and single-line fields
+/// refuse them in their own parse ([`portfolio_domain::input::required_text`]).
+pub fn check_form_text(body: &[u8]) -> Result<(), AppError> {
+    check_form(body, true)
+}
+
+/// Refuses a url-encoded body whose text is not UTF-8, for handlers that read the pairs
+/// themselves and check control characters in the domain's parse (with the form re-rendered).
+pub fn check_form_utf8(body: &[u8]) -> Result<(), AppError> {
+    check_form(body, false)
+}
+
+fn check_form(body: &[u8], controls: bool) -> Result<(), AppError> {
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (key, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &b""[..]),
+        };
+        let key = String::from_utf8_lossy(&percent_decode(key)).into_owned();
+        let (field, label) = field_label(&key);
+        let named = if label.is_empty() {
+            format!(
+                "Le champ « {} »",
+                key.chars()
+                    .filter(|c| !c.is_control())
+                    .take(40)
+                    .collect::<String>()
+            )
+        } else {
+            format!("Le champ « {label} »")
+        };
+        let value = percent_decode(value);
+        let Ok(text) = std::str::from_utf8(&value) else {
+            return Err(AppError::bad_input(
+                field,
+                format!(
+                    "{named} contient des octets qui ne sont pas du texte UTF-8 valide : retapez-le"
+                ),
+            ));
+        };
+        if !controls {
+            continue;
+        }
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            return Err(AppError::bad_input(
+                field,
+                format!(
+                    "{named} contient un caractère de contrôle interdit (U+{:04X}) : retirez-le",
+                    c as u32
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Parses an id from a path or a form, naming the field when it is not a number.

@@ -161,7 +161,43 @@ pub fn offline_file_name(a: &SnapshotArtifact) -> String {
             }
         })
         .collect();
-    format!("files/{}-{safe}", a.id)
+    if inert_on_disk(&safe, a.content_type.as_deref()) {
+        format!("files/{}-{safe}", a.id)
+    } else {
+        // Active content (HTML, SVG, XML, script…) opened from the USB stick would run with
+        // the rights of a local page. It stays in the copy — it is the student's work — but
+        // as `.txt`, which every browser shows as plain text and never renders or runs.
+        format!("files/{}-{safe}.txt", a.id)
+    }
+}
+
+/// Whether a file may keep its name in the offline copy: only when its extension is one a
+/// browser never runs script from AND its recognised content agrees with it (both can lie:
+/// a name is chosen by the student, a content type may come from an older import).
+fn inert_on_disk(name: &str, content_type: Option<&str>) -> bool {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    let ct = ct.split(';').next().unwrap_or("").trim();
+    match ext.as_str() {
+        "pdf" => ct == "application/pdf",
+        "png" => ct == "image/png",
+        "jpg" | "jpeg" => ct == "image/jpeg",
+        "gif" => ct == "image/gif",
+        "webp" => ct == "image/webp",
+        "docx" | "xlsx" | "pptx" => {
+            ct.starts_with("application/vnd.openxmlformats-officedocument.")
+        }
+        "odt" | "ods" | "odp" => ct.starts_with("application/vnd.oasis.opendocument."),
+        "zip" => ct == "application/zip",
+        "txt" | "md" | "csv" | "log" | "conf" | "cfg" | "ini" | "yml" | "yaml" | "sql" | "sh"
+        | "ps1" | "py" | "java" | "cs" | "c" | "h" | "cpp" | "rs" | "go" | "rb" | "css" => {
+            ct == "text/plain"
+        }
+        _ => false,
+    }
 }
 
 /// `portfolio.zip`: `index.html`, `app.css` and `files/`, readable from a USB stick with no
