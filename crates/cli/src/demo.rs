@@ -565,6 +565,9 @@ fn banner(lines: &[String]) -> String {
 
 pub async fn run(global: &Global, args: &DemoArgs) -> Result<()> {
     options::ensure_writable_dir(&global.data_dir)?;
+    if let Some(url) = &global.database_url {
+        return run_on(url, global, args).await;
+    }
     let path = global.data_dir.join("demo.sqlite");
     if !path.exists() {
         // Seed into a side file, then copy it whole with VACUUM INTO (a copy made of what is
@@ -603,6 +606,33 @@ pub async fn run(global: &Global, args: &DemoArgs) -> Result<()> {
     }
     let store =
         options::open_store(&global.sqlite_url("demo.sqlite")?, global.database_pool).await?;
+    prepare_or_serve(store, global, args).await
+}
+
+/// The demo in the database `--database-url` names (PostgreSQL, or a SQLite file of one's
+/// choosing): seeded when it is empty, reused when it is a demo already, refused otherwise —
+/// the demo's accounts and their shared password must never land in a real database.
+async fn run_on(url: &str, global: &Global, args: &DemoArgs) -> Result<()> {
+    let store = options::open_store(url, global.database_pool).await?;
+    let shown = portfolio_store::redact_url(url);
+    let admin = demo_email("Alexandre", "Fontaine");
+    if store.counts().await?.users == 0 {
+        seed(&store)
+            .await
+            .context("création des données de démonstration")?;
+        println!("Base de démonstration créée : {shown}");
+    } else if store.user_by_email(&admin).await?.is_some() {
+        println!("Base de démonstration réutilisée : {shown}");
+    } else {
+        store.close().await;
+        anyhow::bail!(
+            "la base {shown} n’est pas vide et n’est pas une base de démonstration : la démonstration s’installe dans une base vide (ou dans la sienne), jamais dans une base réelle"
+        );
+    }
+    prepare_or_serve(store, global, args).await
+}
+
+async fn prepare_or_serve(store: DynStore, global: &Global, args: &DemoArgs) -> Result<()> {
     let lines = demo_logins();
     if args.prepare_only {
         println!("{}", banner(&lines));

@@ -122,7 +122,8 @@ pub fn ensure_writable_dir(dir: &std::path::Path) -> Result<()> {
 pub enum Command {
     /// Starts the server.
     Serve(ServeArgs),
-    /// Creates (or reuses) a SQLite database with demo data in DATA_DIR/demo.sqlite and starts the server.
+    /// Creates (or reuses) a SQLite database with demo data in DATA_DIR/demo.sqlite (or, with
+    /// --database-url, an empty PostgreSQL or SQLite database) and starts the server.
     Demo(DemoArgs),
     /// Shows a référentiel.
     Framework {

@@ -80,6 +80,25 @@ impl StoreError {
             _ => false,
         }
     }
+
+    /// Whether SQLite says the file is not a database or is damaged (`SQLITE_NOTADB`,
+    /// `SQLITE_CORRUPT`): the remedy is a restore, not a look at the directory's permissions.
+    pub fn is_damaged_database(&self) -> bool {
+        fn damaged(e: &sqlx::Error) -> bool {
+            matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("26" | "11")))
+        }
+        match self {
+            StoreError::Database(e) => damaged(e),
+            StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) => damaged(e),
+            StoreError::Sqlite(lite::Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))) => {
+                matches!(
+                    f.code,
+                    rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+                )
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Handed-in dossiers kept parsed in memory (about 20 KB each): the candidates a commission
@@ -621,11 +640,19 @@ pub async fn connect_with_pool(url: &str, pool_size: Option<u32>) -> anyhow::Res
             })?;
         Ok(Arc::new(store))
     } else if url.starts_with("sqlite:") {
-        let store = sqlite::SqliteStore::connect(url).await.with_context(|| {
-            format!(
-                "ouverture de la base SQLite {url} impossible : vérifiez que le répertoire existe et est accessible en écriture"
-            )
-        })?;
+        let store = match sqlite::SqliteStore::connect(url).await {
+            Ok(store) => store,
+            Err(e) if e.is_damaged_database() => anyhow::bail!(
+                "la base SQLite {url} est endommagée (ce n’est plus un fichier SQLite lisible) : \
+                 arrêtez le serveur et restaurez la dernière sauvegarde avec « portfolio-sio restore ARCHIVE.tar --replace » \
+                 (le fichier endommagé est gardé à côté) ({e})"
+            ),
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "ouverture de la base SQLite {url} impossible : vérifiez que le répertoire existe et est accessible en écriture"
+                )));
+            }
+        };
         Ok(Arc::new(store))
     } else {
         anyhow::bail!(
