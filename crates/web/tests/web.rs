@@ -3,6 +3,7 @@
 //! classes, students, staff, exam sessions and commissions (see `web/support.rs`).
 //!
 //! * `access`: every route × every role against the committed table `tests/access.tsv`.
+//! * `audit`: the audit page's paging by id, its filters, admin only.
 //! * `security`: headers, CSRF, origin check, login throttling, session lifecycle, audit log.
 //! * `dossier`: réalisations, productions, coverage, the teachers' follow-up.
 //! * `internships`: internships, weekly reports, reviews, certificates, the tutor's link.
@@ -17,6 +18,8 @@
 
 #[path = "web/access.rs"]
 mod access;
+#[path = "web/audit.rs"]
+mod audit;
 #[path = "web/browser.rs"]
 mod browser;
 #[path = "web/confidentiality.rs"]
