@@ -780,6 +780,12 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("dossier", "Dossiers (tout)"),
     ("dossier.hand_in", "Dossier remis"),
     ("dossier.reopen", "Dossier rouvert"),
+    ("evaluation", "Évaluations (tout)"),
+    ("evaluation.amend", "Évaluation modifiée après visa"),
+    (
+        "evaluation.purge",
+        "Évaluations purgées (fin de conservation)",
+    ),
 ];
 
 /// The French label of an audit action, or the code itself for an action not listed.
