@@ -4,6 +4,7 @@
 //!
 //! * `access`: every route × every role against the committed table `tests/access.tsv`.
 //! * `audit`: the audit page's paging by id, its filters, admin only.
+//! * `headers`: the security headers on every type of answer.
 //! * `security`: headers, CSRF, origin check, login throttling, session lifecycle, audit log.
 //! * `dossier`: réalisations, productions, coverage, the teachers' follow-up.
 //! * `internships`: internships, weekly reports, reviews, certificates, the tutor's link.
@@ -30,6 +31,8 @@ mod conformity;
 mod dossier;
 #[path = "web/evaluation.rs"]
 mod evaluation;
+#[path = "web/headers.rs"]
+mod headers;
 #[path = "web/internships.rs"]
 mod internships;
 #[path = "web/jury.rs"]
