@@ -171,6 +171,7 @@ pub async fn run(store: &DynStore, dry_run: bool, today: Date, now: i64) -> Resu
         .await
         .context("lecture des dates des sessions impossible")?;
     let planned = plan(&sessions, &dates, today);
+    purge_audit(store, dry_run, now).await?;
     if planned.is_empty() {
         println!("Aucune session d’examen : rien à purger.");
         return Ok(());
@@ -213,6 +214,22 @@ pub async fn run(store: &DynStore, dry_run: bool, today: Date, now: i64) -> Resu
         counts_text(&total),
         french_date(today)
     );
+    Ok(())
+}
+
+/// The audit log is kept 12 months (CNIL), counted from the real time of the run.
+async fn purge_audit(store: &DynStore, dry_run: bool, now: i64) -> Result<()> {
+    if dry_run {
+        println!(
+            "Journal d’audit : les entrées de plus de 12 mois seront effacées (rien n’est effacé en simulation)."
+        );
+        return Ok(());
+    }
+    let removed = store
+        .purge_audit(now - portfolio_store::AUDIT_RETENTION_SECS)
+        .await
+        .context("purge du journal d’audit (entrées de plus de 12 mois) impossible")?;
+    println!("Journal d’audit : {removed} entrée(s) de plus de 12 mois effacée(s).");
     Ok(())
 }
 

@@ -724,6 +724,59 @@ fn purge_keeps_documents_until_their_retention_is_over_then_removes_them_once() 
 }
 
 #[test]
+fn purge_keeps_the_audit_log_twelve_months() {
+    let tmp = TempDir::new("purge-audit");
+    let url = format!("sqlite://{}", tmp.path().join("audit.sqlite").display());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let month = 31 * 24 * 3600;
+    rt.block_on(async {
+        let store = portfolio_store::connect(&url).await.expect("store");
+        for (age, target) in [(13 * month, "old"), (11 * month, "kept")] {
+            store
+                .audit(&portfolio_store::AuditEvent {
+                    at: now - age,
+                    actor_user_id: None,
+                    action: "login.failure",
+                    target: Some(target.into()),
+                    client_ip: None,
+                    details: None,
+                })
+                .await
+                .expect("audit");
+        }
+    });
+    let left = || {
+        rt.block_on(async {
+            let store = portfolio_store::connect(&url).await.expect("store");
+            let mut t: Vec<String> = store
+                .recent_audit(10)
+                .await
+                .expect("audit")
+                .into_iter()
+                .filter_map(|r| r.target)
+                .collect();
+            t.sort();
+            t
+        })
+    };
+    let o = run_on(
+        "2027-01-15",
+        &["--database-url", &url, "purge", "--dry-run"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(left(), ["kept", "old"], "a dry run removes nothing");
+    let o = run_on("2027-01-15", &["--database-url", &url, "purge"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Journal d’audit : 1 entrée(s) de plus de 12 mois effacée(s)."),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(left(), ["kept"]);
+}
+
+#[test]
 fn purge_refuses_a_malformed_portfolio_today_and_documents_it() {
     let tmp = TempDir::new("purge-today");
     let o = run_on(

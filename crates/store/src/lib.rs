@@ -581,6 +581,10 @@ pub trait EvaluationStore: Send + Sync {
     async fn session_dates(&self) -> Result<Vec<(i64, Option<time::Date>)>>;
 }
 
+/// How long the audit log is kept (CNIL: 12 months); older entries are purged by the server's
+/// sweeper (once a day) and by `portfolio-sio purge`.
+pub const AUDIT_RETENTION_SECS: i64 = 365 * 24 * 3600;
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     async fn audit(&self, event: &AuditEvent) -> Result<()>;

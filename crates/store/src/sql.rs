@@ -1002,16 +1002,23 @@ macro_rules! sql_store {
                        AND (CAST($3 AS BIGINT) IS NULL OR at >= $3) \
                        AND (CAST($4 AS BIGINT) IS NULL OR at < $4) \
                        AND (CAST($5 AS BIGINT) IS NULL OR id < $5) \
-                     ORDER BY id DESC LIMIT $6",
+                       AND (CAST($6 AS BIGINT) IS NULL OR id > $6) \
+                     ORDER BY CASE WHEN CAST($6 AS BIGINT) IS NULL THEN -id ELSE id END LIMIT $7",
                 )
                 .bind(&filter.action)
                 .bind(filter.actor_user_id)
                 .bind(filter.from)
                 .bind(filter.until)
                 .bind(filter.before_id)
+                .bind(filter.after_id)
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
+                // With `after_id` the rows come oldest first (the ones closest to it).
+                let mut rows = rows;
+                if filter.after_id.is_some() {
+                    rows.reverse();
+                }
                 rows.iter()
                     .map(|r| {
                         Ok(AuditRecord {

@@ -220,6 +220,9 @@ pub struct AuditFilter {
     pub until: Option<i64>,
     /// Entries older than this id: the next page after the last entry shown.
     pub before_id: Option<i64>,
+    /// Entries newer than this id: the page before the first entry shown. The entries are
+    /// still returned newest first (the `limit` closest to this id).
+    pub after_id: Option<i64>,
 }
 
 /// A teacher's verdict on a réalisation.

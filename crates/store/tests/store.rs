@@ -15,7 +15,8 @@ use portfolio_domain::route::Route;
 use portfolio_framework::Track;
 use portfolio_store::sqlite::SqliteStore;
 use portfolio_store::{
-    AuditEvent, Counts, DynStore, Enrolment, NewExamSession, NewSchool, StoreError,
+    AUDIT_RETENTION_SECS, AuditEvent, AuditFilter, Counts, DynStore, Enrolment, NewExamSession,
+    NewSchool, StoreError,
 };
 use support::*;
 
@@ -1075,6 +1076,160 @@ fn event(at: i64, action: &'static str, target: Option<&str>) -> AuditEvent {
         client_ip: Some("192.0.2.1".into()),
         details: None,
     }
+}
+
+const DAY: i64 = 24 * 3600;
+
+#[tokio::test]
+async fn audit_pages_by_id_cover_every_entry_once_and_filters_narrow() {
+    both(|store| async move {
+        let actions = [
+            "login.success",
+            "login.failure",
+            "access.denied",
+            "csrf.refused",
+        ];
+        for i in 0..250i64 {
+            let mut e = event(NOW + i * DAY / 10, actions[(i % 4) as usize], None);
+            e.actor_user_id = Some(if i % 3 == 0 { 8 } else { 7 });
+            store.audit(&e).await.unwrap();
+        }
+        // Walking back from the newest, 100 at a time.
+        let mut seen = Vec::new();
+        let mut filter = AuditFilter::default();
+        loop {
+            let page = store.audit_page(&filter, 100).await.unwrap();
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+            filter.before_id = Some(page.last().unwrap().id);
+            seen.extend(page.iter().map(|r| r.id));
+        }
+        assert_eq!(seen.len(), 250);
+        let mut unique = seen.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), 250, "every entry exactly once");
+        // Walking forward again from the oldest with after_id: the pages closest to it, newest first.
+        let oldest = *seen.last().unwrap();
+        let newer = store
+            .audit_page(
+                &AuditFilter {
+                    after_id: Some(oldest),
+                    ..AuditFilter::default()
+                },
+                100,
+            )
+            .await
+            .unwrap();
+        assert_eq!(newer.len(), 100);
+        assert!(newer.windows(2).all(|w| w[0].id > w[1].id));
+        assert_eq!(
+            newer.last().unwrap().id,
+            seen[seen.len() - 2],
+            "the entry just after it"
+        );
+        assert_eq!(newer.first().unwrap().id, seen[seen.len() - 101]);
+
+        // An exact action, then a family.
+        let only = |f: AuditFilter| {
+            let store = store.clone();
+            async move { store.audit_page(&f, 1000).await.unwrap() }
+        };
+        let failures = only(AuditFilter {
+            action: Some("login.failure".into()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(failures.len(), 63);
+        assert!(failures.iter().all(|r| r.action == "login.failure"));
+        let logins = only(AuditFilter {
+            action: Some("login".into()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(logins.len(), 126);
+        assert!(logins.iter().all(|r| r.action.starts_with("login.")));
+        // A prefix that is not a family matches nothing ("log" is not "login").
+        assert!(
+            only(AuditFilter {
+                action: Some("log".into()),
+                ..Default::default()
+            })
+            .await
+            .is_empty()
+        );
+        // By account.
+        let by8 = only(AuditFilter {
+            actor_user_id: Some(8),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(by8.len(), 84);
+        assert!(by8.iter().all(|r| r.actor_user_id == Some(8)));
+        // By date: [from, until).
+        let window = only(AuditFilter {
+            from: Some(NOW + DAY),
+            until: Some(NOW + 2 * DAY),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(window.len(), 10);
+        assert!(
+            window
+                .iter()
+                .all(|r| r.at >= NOW + DAY && r.at < NOW + 2 * DAY)
+        );
+        // Combined.
+        let both_filters = only(AuditFilter {
+            action: Some("login".into()),
+            actor_user_id: Some(8),
+            until: Some(NOW + 10 * DAY),
+            ..Default::default()
+        })
+        .await;
+        assert!(!both_filters.is_empty());
+        assert!(both_filters.iter().all(|r| r.action.starts_with("login.")
+            && r.actor_user_id == Some(8)
+            && r.at < NOW + 10 * DAY));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_log_keeps_twelve_months() {
+    both(|store| async move {
+        let now = NOW + 800 * DAY;
+        let month = 31 * DAY;
+        store
+            .audit(&event(now - 13 * month, "login.success", Some("old")))
+            .await
+            .unwrap();
+        store
+            .audit(&event(now - 11 * month, "login.success", Some("kept")))
+            .await
+            .unwrap();
+        store
+            .audit(&event(now, "login.success", Some("today")))
+            .await
+            .unwrap();
+        let removed = store.purge_audit(now - AUDIT_RETENTION_SECS).await.unwrap();
+        assert_eq!(removed, 1);
+        let left: Vec<Option<String>> = store
+            .recent_audit(10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.target)
+            .collect();
+        assert_eq!(left, vec![Some("today".into()), Some("kept".into())]);
+        assert_eq!(
+            store.purge_audit(now - AUDIT_RETENTION_SECS).await.unwrap(),
+            0
+        );
+    })
+    .await;
 }
 
 #[tokio::test]

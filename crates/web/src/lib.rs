@@ -114,9 +114,28 @@ pub async fn serve(
 fn spawn_session_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        // The audit log's retention is counted in months: once a day is enough (and at start).
+        let mut last_audit_purge: Option<tokio::time::Instant> = None;
         loop {
             tick.tick().await;
             let now = session::now();
+            if last_audit_purge
+                .is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(86_400))
+            {
+                last_audit_purge = Some(tokio::time::Instant::now());
+                match state
+                    .store
+                    .purge_audit(now - portfolio_store::AUDIT_RETENTION_SECS)
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(
+                        entries = n,
+                        "journal d’audit : entrées de plus de 12 mois effacées"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "purge du journal d’audit impossible"),
+                }
+            }
             let cfg = &state.config;
             if let Err(e) = state
                 .store

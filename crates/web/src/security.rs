@@ -38,6 +38,7 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
         req.extensions_mut()
             .insert(crate::session::ClientAddr(client));
     }
+    let secret_link = req.uri().path().starts_with("/p/") || req.uri().path().starts_with("/t/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     // A handler may set a stricter policy (downloads are sandboxed); the default covers the rest.
@@ -50,6 +51,13 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // The tutor's link and the public link set `no-referrer` so that their secret URL never
     // leaves in a Referer header: a handler's stricter policy is kept.
+    // Every answer under a secret link (its files too) is `no-referrer`, whatever the handler set.
+    if secret_link {
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
     h.entry(header::REFERRER_POLICY)
         .or_insert(HeaderValue::from_static("same-origin"));
     h.insert(

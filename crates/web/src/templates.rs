@@ -428,10 +428,27 @@ pub struct AdminSchoolsPage {
 pub struct AdminAuditPage {
     pub layout: Layout,
     pub events: Vec<AuditLine>,
+    pub actions: Vec<AuditChoice>,
+    pub email: String,
+    pub from: String,
+    pub to: String,
+    pub email_error: Option<String>,
+    pub from_error: Option<String>,
+    pub to_error: Option<String>,
+    pub older_link: Option<String>,
+    pub newer_link: Option<String>,
+}
+
+pub struct AuditChoice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 pub struct AuditLine {
     pub at: String,
+    /// The action's French label (its code is shown beside it).
+    pub label: String,
     pub record: AuditRecord,
 }
 

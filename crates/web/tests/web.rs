@@ -3,6 +3,8 @@
 //! classes, students, staff, exam sessions and commissions (see `web/support.rs`).
 //!
 //! * `access`: every route × every role against the committed table `tests/access.tsv`.
+//! * `audit`: the audit page's paging by id, its filters, admin only.
+//! * `headers`: the security headers on every type of answer.
 //! * `security`: headers, CSRF, origin check, login throttling, session lifecycle, audit log.
 //! * `dossier`: réalisations, productions, coverage, the teachers' follow-up.
 //! * `internships`: internships, weekly reports, reviews, certificates, the tutor's link.
@@ -17,6 +19,8 @@
 
 #[path = "web/access.rs"]
 mod access;
+#[path = "web/audit.rs"]
+mod audit;
 #[path = "web/browser.rs"]
 mod browser;
 #[path = "web/confidentiality.rs"]
@@ -27,6 +31,8 @@ mod conformity;
 mod dossier;
 #[path = "web/evaluation.rs"]
 mod evaluation;
+#[path = "web/headers.rs"]
+mod headers;
 #[path = "web/inputs.rs"]
 mod inputs;
 #[path = "web/internships.rs"]

@@ -8,8 +8,8 @@ use crate::error::{AppError, AppResult};
 use crate::password;
 use crate::session::{self, Admin, client_ip};
 use crate::templates::{
-    AdminAuditPage, AdminSchoolsPage, AdminUserPage, AdminUsersPage, AuditLine, Choice, GrantLine,
-    NewUserForm, format_datetime,
+    AdminAuditPage, AdminSchoolsPage, AdminUserPage, AdminUsersPage, AuditChoice, AuditLine,
+    Choice, GrantLine, NewUserForm, format_datetime,
 };
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -749,20 +749,206 @@ pub async fn create_class(
     schools_action(&state, &admin, result).await
 }
 
-pub async fn audit_log(State(state): State<AppState>, admin: Admin) -> AppResult<Response> {
-    let events = state
-        .store
-        .recent_audit(500)
-        .await?
+/// Entries shown per page of the audit log.
+const AUDIT_PAGE_SIZE: i64 = 100;
+
+/// Every audit action with its French label, in the order of the filter's select. The families
+/// (`login`, …) are listed too: the store reads a family as every `family.…` action.
+pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
+    ("login", "Connexions (toutes)"),
+    ("login.success", "Connexion réussie"),
+    (
+        "login.failure",
+        "Connexion refusée (mot de passe ou compte)",
+    ),
+    ("login.throttled", "Connexion retardée (trop d’échecs)"),
+    ("logout", "Déconnexion"),
+    ("password.change", "Mot de passe changé"),
+    ("access.denied", "Accès refusé"),
+    ("csrf.refused", "Requête refusée (jeton CSRF)"),
+    ("user", "Comptes (tout)"),
+    ("user.create", "Compte créé"),
+    ("user.disable", "Compte désactivé"),
+    ("user.enable", "Compte réactivé"),
+    ("user.password_reset", "Mot de passe réinitialisé"),
+    ("grant", "Rôles (tout)"),
+    ("grant.add", "Rôle attribué"),
+    ("grant.remove", "Rôle retiré"),
+    ("school.create", "Établissement créé"),
+    ("class.create", "Classe créée"),
+    ("student.enrol", "Candidat inscrit"),
+    ("dossier", "Dossiers (tout)"),
+    ("dossier.hand_in", "Dossier remis"),
+    ("dossier.reopen", "Dossier rouvert"),
+    ("evaluation", "Évaluations (tout)"),
+    ("evaluation.amend", "Évaluation modifiée après visa"),
+    (
+        "evaluation.purge",
+        "Évaluations purgées (fin de conservation)",
+    ),
+];
+
+/// The French label of an audit action, or the code itself for an action not listed.
+pub fn audit_label(action: &str) -> &str {
+    AUDIT_ACTIONS
+        .iter()
+        .find(|(code, _)| *code == action)
+        .map_or(action, |(_, label)| label)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    before: String,
+    #[serde(default)]
+    after: String,
+}
+
+fn audit_date(raw: &str) -> Result<Option<time::Date>, String> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+            .map(Some)
+            .map_err(|_| {
+                format!("« {s} » n’est pas une date : attendu AAAA-MM-JJ, par exemple 2026-09-01")
+            }),
+    }
+}
+
+fn day_start(date: time::Date) -> i64 {
+    date.midnight().assume_utc().unix_timestamp()
+}
+
+pub async fn audit_log(
+    State(state): State<AppState>,
+    admin: Admin,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    let mut filter = portfolio_store::AuditFilter::default();
+    let action = q.action.trim();
+    if AUDIT_ACTIONS.iter().any(|(code, _)| *code == action) {
+        filter.action = Some(action.to_owned());
+    }
+    let mut email_error = None;
+    let email = q.email.trim();
+    if !email.is_empty() {
+        match state.store.user_by_email(&email.to_lowercase()).await? {
+            Some(user) => filter.actor_user_id = Some(user.id),
+            None => email_error = Some(format!("aucun compte n’a l’adresse « {email} »")),
+        }
+    }
+    let (from_error, to_error);
+    match audit_date(&q.from) {
+        Ok(d) => {
+            filter.from = d.map(day_start);
+            from_error = None;
+        }
+        Err(e) => from_error = Some(e),
+    }
+    match audit_date(&q.to) {
+        // « au » includes the whole day.
+        Ok(d) => {
+            filter.until = d.map(|d| day_start(d) + 24 * 3600);
+            to_error = None;
+        }
+        Err(e) => to_error = Some(e),
+    }
+    filter.before_id = q.before.trim().parse::<i64>().ok();
+    if filter.before_id.is_none() {
+        filter.after_id = q.after.trim().parse::<i64>().ok();
+    }
+    // A filter in error shows nothing rather than a wider list than asked.
+    let invalid = email_error.is_some() || from_error.is_some() || to_error.is_some();
+    let records = if invalid {
+        Vec::new()
+    } else {
+        // One more than a page tells whether there is a page beyond.
+        state.store.audit_page(&filter, AUDIT_PAGE_SIZE + 1).await?
+    };
+    let paging_forward = filter.after_id.is_none();
+    let mut records = records;
+    let more = records.len() as i64 > AUDIT_PAGE_SIZE;
+    if more {
+        if paging_forward {
+            records.pop();
+        } else {
+            records.remove(0);
+        }
+    }
+    // Older entries exist past the last one shown when walking back and a page was cut, or
+    // always when this page was reached through « plus récentes ».
+    let older = (paging_forward && more) || (!paging_forward && !records.is_empty());
+    // Newer entries exist when the page was reached by paging back, or cut walking forward.
+    let newer = (paging_forward && filter.before_id.is_some()) || (!paging_forward && more);
+    let mut keep = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("action", action),
+        ("email", email),
+        ("from", q.from.trim()),
+        ("to", q.to.trim()),
+    ] {
+        if !value.is_empty() {
+            keep.append_pair(key, value);
+        }
+    }
+    let keep = keep.finish();
+    let link = |key: &str, id: i64| {
+        if keep.is_empty() {
+            format!("/admin/audit?{key}={id}")
+        } else {
+            format!("/admin/audit?{keep}&{key}={id}")
+        }
+    };
+    let older_link = older
+        .then(|| records.last().map(|r| link("before", r.id)))
+        .flatten();
+    let newer_link = newer
+        .then(|| records.first().map(|r| link("after", r.id)))
+        .flatten();
+    let events = records
         .into_iter()
         .map(|record| AuditLine {
             at: format_datetime(record.at),
+            label: audit_label(&record.action).to_owned(),
             record,
         })
         .collect();
-    Ok(render(&AdminAuditPage {
-        layout: layout(&admin.ctx),
-        events,
-    })?
-    .into_response())
+    let actions = AUDIT_ACTIONS
+        .iter()
+        .map(|(code, label)| AuditChoice {
+            value: (*code).to_owned(),
+            label: (*label).to_owned(),
+            selected: *code == action,
+        })
+        .collect();
+    let status = if invalid {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        render(&AdminAuditPage {
+            layout: layout(&admin.ctx),
+            events,
+            actions,
+            email: email.to_owned(),
+            from: q.from.trim().to_owned(),
+            to: q.to.trim().to_owned(),
+            email_error,
+            from_error,
+            to_error,
+            older_link,
+            newer_link,
+        })?,
+    )
+        .into_response())
 }
