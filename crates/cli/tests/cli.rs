@@ -797,3 +797,214 @@ fn purge_refuses_a_malformed_portfolio_today_and_documents_it() {
     );
     assert!(help.contains("--dry-run"), "{help}");
 }
+
+/// Issue 11, item 6: clap's refusals and bad environment values are one French line, exit 1.
+#[test]
+fn bad_options_and_environment_values_are_one_french_line() {
+    let dir = TempDir::new("french-options");
+    let o = run(&["--data-dir", dir.str(), "serve", "--listen", "nonsense"]);
+    assert_clean_failure(
+        &o,
+        "valeur « nonsense » invalide pour --listen (ou PORTFOLIO_LISTEN)",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let with_env = |var: &str, value: &str, args: &[&str]| {
+        Command::new(EXE)
+            .args(args)
+            .env_remove("PORTFOLIO_DATABASE_URL")
+            .env(var, value)
+            .env("RUST_LOG", "error")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run portfolio-sio")
+    };
+    let o = with_env(
+        "PORTFOLIO_DATABASE_POOL",
+        "0",
+        &["--data-dir", dir.str(), "user", "list"],
+    );
+    assert_clean_failure(
+        &o,
+        "valeur « 0 » invalide pour --database-pool (ou PORTFOLIO_DATABASE_POOL) : attendu un nombre de connexions entre 1 et 256",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = with_env(
+        "PORTFOLIO_IDLE_TIMEOUT_MINUTES",
+        "abc",
+        &["--data-dir", dir.str(), "serve"],
+    );
+    assert_clean_failure(
+        &o,
+        "--idle-timeout-minutes (ou PORTFOLIO_IDLE_TIMEOUT_MINUTES) : attendu un nombre entier positif",
+    );
+    let o = with_env(
+        "PORTFOLIO_TRUSTED_PROXIES",
+        "10.0.0.0/99",
+        &["--data-dir", dir.str(), "serve", "--listen", "127.0.0.1:0"],
+    );
+    assert_clean_failure(&o, "mandataire de confiance « 10.0.0.0/99 » invalide");
+    let o = run(&["--data-dir", dir.str(), "serf"]);
+    assert_clean_failure(&o, "commande inconnue « serf »");
+    // --help stays clap's, on stdout, with success.
+    let o = run(&["--help"]);
+    assert!(
+        o.status.success() && stdout(&o).contains("Usage"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A damaged SQLite file is named as such, with the command that repairs the situation.
+#[test]
+fn a_damaged_database_points_to_restore() {
+    let dir = TempDir::new("damaged");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.extend((0..40_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    std::fs::write(dir.path().join("portfolio.sqlite"), &bytes).expect("write");
+    let o = run(&["--data-dir", dir.str(), "user", "list"]);
+    assert_clean_failure(&o, "est endommagée");
+    assert!(
+        stderr(&o).contains("portfolio-sio restore ARCHIVE.tar --replace"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("portfolio.sqlite")).expect("kept"),
+        bytes,
+        "the damaged file is left as it was"
+    );
+}
+
+/// `portfolio-sio … | head -1`: the reader goes away, the command ends without a panic.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let dir = TempDir::new("pipe");
+    let mut child = Command::new(EXE)
+        .args(["--data-dir", dir.str(), "demo", "--prepare-only"])
+        .env_remove("PORTFOLIO_DATABASE_URL")
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Read nothing and close our end at once: every line the demo prints meets a closed pipe.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait");
+    let err = stderr(&o);
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+    // Killed by SIGPIPE like any command-line tool, or done: never the panic's exit code 101.
+    assert_ne!(o.status.code(), Some(101), "{err}");
+}
+
+/// `demo --database-url postgres://…` is honoured: the demo is seeded into that (empty)
+/// database, reused on the next start, and a database that is not a demo is refused.
+#[test]
+fn the_demo_honours_a_postgresql_database_url() {
+    let base = std::env::var("PORTFOLIO_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let (server, _) = base.rsplit_once('/').expect("database in the URL");
+    let name = format!("demo_cli_{}", std::process::id());
+    let admin = format!("{server}/test");
+    let psql = |sql: &str| {
+        let o = Command::new("psql")
+            .args([admin.as_str(), "-q", "-c", sql])
+            .output()
+            .expect("psql (PostgreSQL's client is installed with the server)");
+        assert!(
+            o.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    psql(&format!("DROP DATABASE IF EXISTS {name}"));
+    psql(&format!("CREATE DATABASE {name}"));
+    let url = format!("{server}/{name}");
+    let dir = TempDir::new("demo-pg");
+    let o = run(&[
+        "--data-dir",
+        dir.str(),
+        "demo",
+        "--prepare-only",
+        "--database-url",
+        &url,
+    ]);
+    let out = stdout(&o);
+    let again = run(&[
+        "--data-dir",
+        dir.str(),
+        "demo",
+        "--prepare-only",
+        "--database-url",
+        &url,
+    ]);
+    let listed = run(&["--database-url", &url, "user", "list", "lucas.martin"]);
+    let real = format!("{server}/{name}_real");
+    psql(&format!("DROP DATABASE IF EXISTS {name}_real"));
+    psql(&format!("CREATE DATABASE {name}_real"));
+    let created = run(&[
+        "--database-url",
+        &real,
+        "school",
+        "add",
+        "--name",
+        "Lycée Réel",
+        "--city",
+        "Lyon",
+    ]);
+    let _ = run_stdin(
+        &[
+            "--database-url",
+            &real,
+            "user",
+            "add",
+            "--email",
+            "vrai@lycee.fr",
+            "--first-name",
+            "Vrai",
+            "--last-name",
+            "Compte",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        "un-mot-de-passe-solide-42\n",
+    );
+    let refused = run(&[
+        "--data-dir",
+        dir.str(),
+        "demo",
+        "--prepare-only",
+        "--database-url",
+        &real,
+    ]);
+    psql(&format!("DROP DATABASE {name}"));
+    psql(&format!("DROP DATABASE {name}_real"));
+
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        out.contains("Base de démonstration créée : postgres://"),
+        "{out}"
+    );
+    assert!(
+        !dir.path().join("demo.sqlite").exists(),
+        "the URL was ignored: a SQLite demo was made"
+    );
+    assert!(
+        stdout(&again).contains("Base de démonstration réutilisée"),
+        "{}",
+        stderr(&again)
+    );
+    assert!(
+        stdout(&listed).contains("lucas.martin@demo.portfolio-sio.fr"),
+        "{}",
+        stderr(&listed)
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert_clean_failure(&refused, "n’est pas une base de démonstration");
+}
