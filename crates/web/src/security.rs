@@ -311,6 +311,15 @@ fn same_origin(req: &Request) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
+    // A page served with `Referrer-Policy: no-referrer` (the tutor's and the public links) makes
+    // the browser send `Origin: null` with its own forms: then the browser's `Sec-Fetch-Site`
+    // says whether the form is ours (the CSRF token is checked all the same).
+    if origin == "null" {
+        return headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v == "same-origin");
+    }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin_host = origin.split_once("://").map(|(_, rest)| rest);
     matches!((origin_host, host), (Some(o), Some(h)) if o == h)
