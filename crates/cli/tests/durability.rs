@@ -265,9 +265,12 @@ async fn try_login(base: &str) -> u16 {
 
 impl Http {
     async fn login(base: &str) -> Http {
+        // A fresh connection per request: an upload refused before its body was read whole (a
+        // full disk) ends its connection, and a pooled one could be reused as it closes.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
+            .pool_max_idle_per_host(0)
             .build()
             .expect("client");
         let form = client
