@@ -994,28 +994,32 @@ macro_rules! sql_store {
             }
 
             async fn audit_page(&self, filter: &AuditFilter, limit: i64) -> Result<Vec<AuditRecord>> {
-                // One statement for every combination of filters: an absent filter is NULL.
-                let rows = db::query(
-                    "SELECT id, at, actor_user_id, action, target, client_ip, details FROM audit_log \
+                // One statement per direction for every combination of filters (an absent filter
+                // is NULL); a plain ORDER BY id, so the primary key walks the page instead of a
+                // sort of every matching row. With `after_id`, the rows closest to it come first
+                // (oldest first), and are turned back to newest first below.
+                const WHERE: &str = "SELECT id, at, actor_user_id, action, target, client_ip, details FROM audit_log \
                      WHERE (CAST($1 AS TEXT) IS NULL OR action = $1 OR action LIKE $1 || '.%') \
                        AND (CAST($2 AS BIGINT) IS NULL OR actor_user_id = $2) \
                        AND (CAST($3 AS BIGINT) IS NULL OR at >= $3) \
                        AND (CAST($4 AS BIGINT) IS NULL OR at < $4) \
                        AND (CAST($5 AS BIGINT) IS NULL OR id < $5) \
-                       AND (CAST($6 AS BIGINT) IS NULL OR id > $6) \
-                     ORDER BY CASE WHEN CAST($6 AS BIGINT) IS NULL THEN -id ELSE id END LIMIT $7",
-                )
-                .bind(&filter.action)
-                .bind(filter.actor_user_id)
-                .bind(filter.from)
-                .bind(filter.until)
-                .bind(filter.before_id)
-                .bind(filter.after_id)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-                // With `after_id` the rows come oldest first (the ones closest to it).
-                let mut rows = rows;
+                       AND (CAST($6 AS BIGINT) IS NULL OR id > $6) ";
+                let sql = if filter.after_id.is_some() {
+                    format!("{WHERE} ORDER BY id ASC LIMIT $7")
+                } else {
+                    format!("{WHERE} ORDER BY id DESC LIMIT $7")
+                };
+                let mut rows = db::query(&sql)
+                    .bind(&filter.action)
+                    .bind(filter.actor_user_id)
+                    .bind(filter.from)
+                    .bind(filter.until)
+                    .bind(filter.before_id)
+                    .bind(filter.after_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
                 if filter.after_id.is_some() {
                     rows.reverse();
                 }
@@ -1045,25 +1049,7 @@ macro_rules! sql_store {
             }
 
             async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditRecord>> {
-                let rows = db::query(
-                    "SELECT id, at, actor_user_id, action, target, client_ip, details FROM audit_log ORDER BY id DESC LIMIT $1",
-                )
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(AuditRecord {
-                            id: r.try_get("id")?,
-                            at: r.try_get("at")?,
-                            actor_user_id: r.try_get("actor_user_id")?,
-                            action: r.try_get("action")?,
-                            target: r.try_get("target")?,
-                            client_ip: r.try_get("client_ip")?,
-                            details: r.try_get("details")?,
-                        })
-                    })
-                    .collect()
+                self.audit_page(&AuditFilter::default(), limit).await
             }
         }
 
