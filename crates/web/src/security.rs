@@ -313,12 +313,17 @@ fn same_origin(req: &Request) -> bool {
     };
     // A page served with `Referrer-Policy: no-referrer` (the tutor's and the public links) makes
     // the browser send `Origin: null` with its own forms: then the browser's `Sec-Fetch-Site`
-    // says whether the form is ours (the CSRF token is checked all the same).
+    // says whether the form is ours (the CSRF token is checked all the same). A browser too old
+    // to send `Sec-Fetch-Site` is believed only under those links: no other page of ours can
+    // produce an opaque origin.
     if origin == "null" {
-        return headers
-            .get("sec-fetch-site")
-            .and_then(|v| v.to_str().ok())
-            .is_none_or(|v| v == "same-origin");
+        return match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+            Some(site) => site == "same-origin",
+            None => {
+                let path = req.uri().path();
+                path.starts_with("/t/") || path.starts_with("/p/")
+            }
+        };
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin_host = origin.split_once("://").map(|(_, rest)| rest);
@@ -351,5 +356,38 @@ mod tests {
             Some("un deux")
         );
         assert_eq!(form_urlencoded_field(body, "absent"), None);
+    }
+
+    fn post(path: &str, headers: &[(&str, &str)]) -> Request {
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::HOST, "sio.example:8080");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Body::empty()).expect("request")
+    }
+
+    #[test]
+    fn an_opaque_origin_is_ours_only_when_the_browser_says_so_or_under_a_secret_link() {
+        let null = ("origin", "null");
+        let same = ("sec-fetch-site", "same-origin");
+        let cross = ("sec-fetch-site", "cross-site");
+        assert!(same_origin(&post("/admin/schools", &[null, same])));
+        assert!(!same_origin(&post("/admin/schools", &[null])));
+        assert!(!same_origin(&post("/admin/schools", &[null, cross])));
+        assert!(same_origin(&post("/t/jeton/semaines", &[null])));
+        assert!(same_origin(&post("/p/jeton", &[null, same])));
+        assert!(!same_origin(&post("/t/jeton/semaines", &[null, cross])));
+        assert!(same_origin(&post(
+            "/admin/schools",
+            &[("origin", "http://sio.example:8080")]
+        )));
+        assert!(!same_origin(&post(
+            "/admin/schools",
+            &[("origin", "http://sio.example:8081")]
+        )));
+        assert!(same_origin(&post("/admin/schools", &[])));
     }
 }
