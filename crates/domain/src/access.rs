@@ -207,6 +207,53 @@ impl Actor {
     }
 
     /// Reading an exam session: its commissions and candidates.
+    /// Asking for one's fiche d'appréciation after the results (réclamation, 002): the
+    /// candidate alone, for their own dossier.
+    pub fn reclamation_request(&self, facts: &StudentFacts) -> Option<ReclamationRequestCap> {
+        (facts.student_id == self.user_id && self.has_role(Role::Student)).then_some(
+            ReclamationRequestCap {
+                student_id: facts.student_id,
+            },
+        )
+    }
+
+    /// The réclamations one answers: those of the sessions one presides, those of the
+    /// candidates of the schools one heads.
+    pub fn reclamation_desk(&self) -> Option<ReclamationDeskCap> {
+        let exam_session_ids: Vec<i64> = self.scopes(Role::JuryPresident).collect();
+        let school_ids: Vec<i64> = self.scopes(Role::HeadOfSchool).collect();
+        (!exam_session_ids.is_empty() || !school_ids.is_empty()).then_some(ReclamationDeskCap {
+            exam_session_ids,
+            school_ids,
+        })
+    }
+
+    /// Sending a candidate the copy of their fiche, without the mark: the president of the
+    /// session's jury or the head of the candidate's school (002: the fiche « sera portée à la
+    /// connaissance de la personne candidate en cas de réclamation »).
+    pub fn reclamation_answer(
+        &self,
+        exam_session_id: i64,
+        facts: &StudentFacts,
+    ) -> Option<ReclamationAnswerCap> {
+        if facts.student_id == self.user_id {
+            return None;
+        }
+        (self.holds(Role::JuryPresident, exam_session_id)
+            || self.holds(Role::HeadOfSchool, facts.school_id))
+        .then_some(ReclamationAnswerCap {
+            exam_session_id,
+            student_id: facts.student_id,
+        })
+    }
+
+    /// Publishing every candidate's fiche after the deliberation instead of answering
+    /// réclamations one by one: a setting of the académie, so its administrators'.
+    pub fn appraisal_publication(&self, exam_session_id: i64) -> Option<AppraisalPublicationCap> {
+        self.has_role(Role::Admin)
+            .then_some(AppraisalPublicationCap { exam_session_id })
+    }
+
     pub fn exam_session(&self, exam_session_id: i64) -> Option<ExamSessionCap> {
         (self.holds(Role::JuryPresident, exam_session_id) || self.has_role(Role::Admin))
             .then_some(ExamSessionCap { exam_session_id })
@@ -636,6 +683,64 @@ impl SessionMarksCap {
     }
 }
 
+/// Permission to ask for one's own fiche d'appréciation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReclamationRequestCap {
+    student_id: i64,
+}
+
+impl ReclamationRequestCap {
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
+}
+
+/// Permission to list the réclamations of some sessions and schools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReclamationDeskCap {
+    exam_session_ids: Vec<i64>,
+    school_ids: Vec<i64>,
+}
+
+impl ReclamationDeskCap {
+    pub fn exam_session_ids(&self) -> &[i64] {
+        &self.exam_session_ids
+    }
+
+    pub fn school_ids(&self) -> &[i64] {
+        &self.school_ids
+    }
+}
+
+/// Permission to answer one candidate's réclamation in one session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReclamationAnswerCap {
+    exam_session_id: i64,
+    student_id: i64,
+}
+
+impl ReclamationAnswerCap {
+    pub fn exam_session_id(&self) -> i64 {
+        self.exam_session_id
+    }
+
+    pub fn student_id(&self) -> i64 {
+        self.student_id
+    }
+}
+
+/// Permission to publish (or stop publishing) a session's fiches to all its candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppraisalPublicationCap {
+    exam_session_id: i64,
+}
+
+impl AppraisalPublicationCap {
+    pub fn exam_session_id(&self) -> i64 {
+        self.exam_session_id
+    }
+}
+
 /// Permission to read the marks of a school's candidates: its head of school.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SchoolMarksCap {
@@ -981,6 +1086,54 @@ mod tests {
         for a in &others[2..] {
             assert_eq!(a.appraisal(&facts, true), None, "{a:?}");
         }
+    }
+
+    #[test]
+    fn the_candidate_asks_the_jury_president_or_the_head_of_school_answers() {
+        let facts = StudentFacts {
+            student_id: 10,
+            class_id: 2,
+            school_id: 3,
+            commission_ids: vec![4],
+            exam_session_ids: vec![5],
+        };
+        let candidate = actor(10, &[(Role::Student, Some(2))]);
+        assert!(candidate.reclamation_request(&facts).is_some());
+        assert_eq!(candidate.reclamation_answer(5, &facts), None);
+        assert_eq!(candidate.reclamation_desk(), None);
+        // Another student, a teacher of the class, the commission: no request, no answer.
+        for a in [
+            actor(11, &[(Role::Student, Some(2))]),
+            actor(24, &[(Role::Teacher, Some(2))]),
+            actor(26, &[(Role::CommissionMember, Some(4))]),
+            actor(27, &[(Role::JuryPresident, Some(99))]),
+            actor(28, &[(Role::HeadOfSchool, Some(99))]),
+            actor(29, &[(Role::Admin, None)]),
+        ] {
+            assert_eq!(a.reclamation_request(&facts), None, "{a:?}");
+            assert_eq!(a.reclamation_answer(5, &facts), None, "{a:?}");
+        }
+        let jury = actor(21, &[(Role::JuryPresident, Some(5))]);
+        let head = actor(22, &[(Role::HeadOfSchool, Some(3))]);
+        for a in [&jury, &head] {
+            let cap = a.reclamation_answer(5, &facts).expect("answers");
+            assert_eq!((cap.exam_session_id(), cap.student_id()), (5, 10));
+        }
+        // The jury president of another session does not answer for this one.
+        assert_eq!(jury.reclamation_answer(6, &facts), None);
+        assert_eq!(
+            jury.reclamation_desk().expect("desk").exam_session_ids(),
+            &[5]
+        );
+        assert_eq!(head.reclamation_desk().expect("desk").school_ids(), &[3]);
+        // Publishing to all candidates is the académie's setting.
+        assert!(
+            actor(29, &[(Role::Admin, None)])
+                .appraisal_publication(5)
+                .is_some()
+        );
+        assert_eq!(jury.appraisal_publication(5), None);
+        assert_eq!(head.appraisal_publication(5), None);
     }
 
     #[test]

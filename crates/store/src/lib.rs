@@ -12,10 +12,11 @@
 
 use async_trait::async_trait;
 use portfolio_domain::access::{
-    AppraisalReadCap, ClassCap, ClassFacts, CommissionCap, CommissionFacts, DossierEditCap,
-    EvaluationCap, ExamSessionCap, FollowUpCap, InternshipReviewCap, MarkReadCap, PublicLinkFacts,
-    ReviewCap, SchoolCap, SchoolMarksCap, SessionMarksCap, StudentCap, StudentFacts,
-    TutorLinkFacts,
+    AppraisalPublicationCap, AppraisalReadCap, ClassCap, ClassFacts, CommissionCap,
+    CommissionFacts, DossierEditCap, EvaluationCap, ExamSessionCap, FollowUpCap,
+    InternshipReviewCap, MarkReadCap, PublicLinkFacts, ReclamationAnswerCap, ReclamationDeskCap,
+    ReclamationRequestCap, ReviewCap, SchoolCap, SchoolMarksCap, SessionMarksCap, StudentCap,
+    StudentFacts, TutorLinkFacts,
 };
 use portfolio_domain::internship_form::InternshipInput;
 use portfolio_domain::realisation::RealisationInput;
@@ -34,6 +35,7 @@ mod sql_dossier;
 mod sql_evaluation;
 
 mod sql_internship;
+mod sql_reclamation;
 pub mod sqlite;
 pub mod types;
 mod version;
@@ -106,6 +108,41 @@ impl StoreError {
 pub(crate) const SNAPSHOTS_KEPT: usize = 512;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Réclamations: the candidate asks for their fiche d'appréciation, the jury president or the
+/// head of school sends the copy without the mark; or the académie publishes every fiche.
+#[async_trait]
+pub trait ReclamationStore: Send + Sync {
+    /// Every deliberated session in which the candidate has a fiche signed by both members,
+    /// with where their réclamation stands.
+    async fn candidate_reclamations(
+        &self,
+        cap: &ReclamationRequestCap,
+    ) -> Result<Vec<ReclamationRecord>>;
+    /// Records the candidate's request (once; asking again keeps the first date) and audits
+    /// it. `NotFound` unless the session has deliberated and holds a signed fiche of theirs.
+    async fn request_appraisal(
+        &self,
+        cap: &ReclamationRequestCap,
+        exam_session_id: i64,
+        now: i64,
+    ) -> Result<()>;
+    /// The réclamations asked in the sessions and schools of the desk, newest first.
+    async fn reclamations(&self, cap: &ReclamationDeskCap) -> Result<Vec<ReclamationRecord>>;
+    /// One candidate's réclamation in one session, if asked.
+    async fn reclamation(&self, cap: &ReclamationAnswerCap) -> Result<Option<ReclamationRecord>>;
+    /// Marks the copy sent (dated, by whom, audited): from then on the candidate reads the
+    /// fiche. Sending again changes nothing. `NotFound` when the candidate did not ask.
+    async fn send_appraisal(&self, cap: &ReclamationAnswerCap, by: i64, now: i64) -> Result<()>;
+    async fn appraisals_published(&self, cap: &AppraisalPublicationCap) -> Result<bool>;
+    async fn set_appraisals_published(
+        &self,
+        cap: &AppraisalPublicationCap,
+        published: bool,
+        by: i64,
+        now: i64,
+    ) -> Result<()>;
+}
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -606,6 +643,7 @@ pub trait Store:
     + InternshipStore
     + ConformityStore
     + EvaluationStore
+    + ReclamationStore
     + AuditStore
 {
     /// "sqlite" or "postgres".

@@ -4,6 +4,7 @@ use crate::sql::sql_store;
 use crate::sql_dossier::dossier_store;
 use crate::sql_evaluation::evaluation_store;
 use crate::sql_internship::internship_store;
+use crate::sql_reclamation::reclamation_store;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool};
 use std::path::Path;
@@ -103,6 +104,7 @@ sql_store!(PgStore, sqlx::postgres::PgRow);
 dossier_store!(PgStore, sqlx::postgres::PgRow);
 internship_store!(PgStore, sqlx::postgres::PgRow);
 evaluation_store!(PgStore, sqlx::postgres::PgRow);
+reclamation_store!(PgStore, sqlx::postgres::PgRow);
 
 #[async_trait]
 impl Store for PgStore {

@@ -1154,7 +1154,14 @@ macro_rules! evaluation_store {
 
                 async fn candidate_appraisals(&self, cap: &AppraisalReadCap) -> Result<Vec<CandidateAppraisal>> {
                     // Only the texts are selected: no mark column is read for a candidate.
-                    let deliberated = if cap.with_mark() { "" } else { "AND e.deliberated_at IS NOT NULL" };
+                    // The candidate reads a fiche once the jury has deliberated, and only when the académie
+                    // publishes the session's fiches or their réclamation was answered (002).
+                    let deliberated = if cap.with_mark() {
+                        ""
+                    } else {
+                        "AND e.deliberated_at IS NOT NULL AND (e.publish_appraisals OR EXISTS (SELECT 1 FROM appraisal_requests q \
+                         WHERE q.exam_session_id = e.id AND q.student_id = ev.student_id AND q.sent_at IS NOT NULL))"
+                    };
                     let sql = format!(
                         "SELECT {EXAM_SESSION_COLUMNS}, ev.id AS evaluation_id, c.exam, c.name AS commission_name, \
                          c.exam_date, c.id AS commission_id, cl.track, r.form, r.candidate_number, ev.part1, ev.part2, \
@@ -1250,6 +1257,11 @@ macro_rules! evaluation_store {
                     .execute(&mut *tx)
                     .await?;
                     db::query("DELETE FROM registrations WHERE exam_session_id = $1")
+                        .bind(exam_session_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    // The réclamations name the candidates too: they go with the evaluations.
+                    db::query("DELETE FROM appraisal_requests WHERE exam_session_id = $1")
                         .bind(exam_session_id)
                         .execute(&mut *tx)
                         .await?;

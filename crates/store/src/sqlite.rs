@@ -7,6 +7,7 @@ use crate::sql::sql_store;
 use crate::sql_dossier::dossier_store;
 use crate::sql_evaluation::evaluation_store;
 use crate::sql_internship::internship_store;
+use crate::sql_reclamation::reclamation_store;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
@@ -88,6 +89,7 @@ sql_store!(SqliteStore, crate::lite::LiteRow);
 dossier_store!(SqliteStore, crate::lite::LiteRow);
 internship_store!(SqliteStore, crate::lite::LiteRow);
 evaluation_store!(SqliteStore, crate::lite::LiteRow);
+reclamation_store!(SqliteStore, crate::lite::LiteRow);
 
 #[async_trait]
 impl Store for SqliteStore {

@@ -1009,3 +1009,25 @@ UNION ALL \
 SELECT b.storage_key, 'suppression en attente', CAST(0 AS BIGINT), CAST(0 AS BIGINT), '', CAST(NULL AS BIGINT) \
   FROM blob_deletions b \
 ORDER BY 1, 2";
+
+/// A candidate's réclamation of their fiche d'appréciation in one session (002): asked by the
+/// candidate after the deliberation, sent by the jury president or the head of school.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReclamationRecord {
+    pub exam_session_id: i64,
+    pub session_label: String,
+    pub student_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub school_name: String,
+    pub class_name: String,
+    /// When the jury deliberated in the session.
+    pub deliberated_at: Option<i64>,
+    /// When the candidate asked (`None`: not asked yet).
+    pub requested_at: Option<i64>,
+    pub sent_at: Option<i64>,
+    /// Who sent the copy, « Prénom Nom ».
+    pub sent_by: Option<String>,
+    /// The académie publishes every fiche of the session: nothing to ask.
+    pub published: bool,
+}

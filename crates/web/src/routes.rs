@@ -6,7 +6,7 @@
 
 use crate::pages::{
     account, admin, api, assets, auth, browse, class_dashboard, conformity, dashboard, documents,
-    dossier, evaluation, exams, internships, jury, portable, public,
+    dossier, evaluation, exams, internships, jury, portable, public, reclamation,
 };
 use crate::{AppState, security, session};
 use axum::Router;
@@ -91,6 +91,10 @@ pub fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/commissions/{id}/candidates/{sid}/fiche.pdf", get(evaluation::appraisal_pdf)),
         (Method::GET, "/students/{id}/appraisals", get(evaluation::appraisals)),
         (Method::GET, "/students/{id}/appraisals/{eid}/fiche.pdf", get(evaluation::appraisal_copy_pdf)),
+        (Method::POST, "/students/{id}/reclamations", post(reclamation::request)),
+        (Method::GET, "/reclamations", get(reclamation::desk)),
+        (Method::POST, "/exam-sessions/{id}/reclamations/{sid}/send", post(reclamation::send)),
+        (Method::POST, "/exam-sessions/{id}/appraisal-publication", post(reclamation::set_publication)),
         (Method::GET, "/exam-sessions/{id}", get(exams::page)),
         (Method::POST, "/exam-sessions/{id}/settings", post(exams::save_settings)),
         (Method::POST, "/exam-sessions/{id}/registrations", post(exams::import_registrations).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))),

@@ -12,6 +12,7 @@
 //! * `confidentiality`: no mark of a CCF evaluation reaches the candidate, by a crawl of all they reach.
 //! * `version`: the commission, the jury and the public link see only the handed-in dossier, on every route.
 //! * `evaluation`: session setup, commissions, the grid and fiche with visas, the candidate's copy.
+//! * `reclamation`: the candidate asks for the fiche, the head of school sends it without the mark.
 //! * `jury`: harmonisation, the jury's marks and deliberation, the bordereau récapitulatif.
 //! * `uploads`: no body read before the request is allowed, streamed uploads, uploads in flight,
 //!   audited CSRF refusals, the upload corpus.
@@ -39,6 +40,8 @@ mod inputs;
 mod internships;
 #[path = "web/jury.rs"]
 mod jury;
+#[path = "web/reclamation.rs"]
+mod reclamation;
 #[path = "web/security.rs"]
 mod security;
 #[path = "web/support.rs"]

@@ -605,6 +605,71 @@ async fn candidates_read_their_fiche_only_after_deliberation_and_sessions_close_
             .appraisal(&facts, true)
             .expect("after deliberation");
         assert!(!read_cap.with_mark());
+        // After the deliberation, the fiche reaches the candidate on réclamation (002): asked
+        // by the candidate, sent by the jury president or the head of school.
+        assert!(
+            store
+                .candidate_appraisals(&read_cap)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let asking = ada_actor
+            .reclamation_request(&facts)
+            .expect("the candidate asks");
+        let open = store.candidate_reclamations(&asking).await.unwrap();
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(
+            (open[0].exam_session_id, open[0].requested_at),
+            (w.session, None)
+        );
+        store
+            .request_appraisal(&asking, w.session, NOW + 11)
+            .await
+            .unwrap();
+        // Asking again keeps the first date.
+        store
+            .request_appraisal(&asking, w.session, NOW + 12)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .candidate_appraisals(&read_cap)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let desk = president
+            .reclamation_desk()
+            .expect("the jury president's desk");
+        let asked = store.reclamations(&desk).await.unwrap();
+        assert_eq!(asked.len(), 1);
+        assert_eq!(
+            (asked[0].student_id, asked[0].requested_at, asked[0].sent_at),
+            (ada, Some(NOW + 11), None)
+        );
+        let answer = president
+            .reclamation_answer(w.session, &facts)
+            .expect("the jury president answers");
+        store
+            .send_appraisal(&answer, w.president, NOW + 13)
+            .await
+            .unwrap();
+        store
+            .send_appraisal(&answer, w.president, NOW + 14)
+            .await
+            .unwrap();
+        let sent = store.reclamation(&answer).await.unwrap().expect("asked");
+        assert_eq!(sent.sent_at, Some(NOW + 13));
+        assert!(sent.sent_by.is_some());
+        let audit = store.recent_audit(20).await.unwrap();
+        for action in ["appraisal.requested", "appraisal.sent"] {
+            assert_eq!(
+                audit.iter().filter(|a| a.action == action).count(),
+                1,
+                "{action} audited once: {audit:?}"
+            );
+        }
         let fiches = store.candidate_appraisals(&read_cap).await.unwrap();
         assert_eq!(fiches.len(), 1);
         assert_eq!(
@@ -616,6 +681,41 @@ async fn candidates_read_their_fiche_only_after_deliberation_and_sessions_close_
             vec!["Paul Prof".to_string(), "Pia Pro".to_string()]
         );
         assert!(!format!("{:?}", fiches[0]).contains("1750"));
+
+        // Alan did not ask: nothing, until the académie publishes every fiche of the session.
+        let alan_actor = Actor::new(alan, store.grants_of(alan).await.unwrap());
+        let alan_facts = store.student_facts(alan).await.unwrap().unwrap();
+        let alan_cap = alan_actor.appraisal(&alan_facts, true).unwrap();
+        assert!(
+            store
+                .candidate_appraisals(&alan_cap)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let academy = Actor::new(-7, vec![grant(Role::Admin, None)]);
+        let publication = academy.appraisal_publication(w.session).unwrap();
+        assert!(!store.appraisals_published(&publication).await.unwrap());
+        store
+            .set_appraisals_published(&publication, true, -7, NOW + 15)
+            .await
+            .unwrap();
+        assert!(store.appraisals_published(&publication).await.unwrap());
+        assert_eq!(
+            store.candidate_appraisals(&alan_cap).await.unwrap().len(),
+            1
+        );
+        // A candidate cannot ask in a session where they have no signed fiche.
+        assert!(matches!(
+            store
+                .request_appraisal(
+                    &alan_actor.reclamation_request(&alan_facts).unwrap(),
+                    w.session + 999,
+                    NOW
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
 
         store.close_session(&cap, NOW + 20).await.unwrap();
         assert!(store.exam_session(&cap).await.unwrap().closed_at.is_some());

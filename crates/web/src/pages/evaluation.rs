@@ -1104,6 +1104,25 @@ pub struct AppraisalsPage {
     pub student_name: String,
     pub fiches: Vec<FicheLine>,
     pub waiting: bool,
+    /// The candidate's réclamations (their own page only).
+    pub reclamations: Vec<super::reclamation::ReclamationLine>,
+    pub notice: Option<Notice>,
+    /// « ?copy=candidate »: the page as the candidate receives it, without the mark.
+    pub candidate_copy: bool,
+}
+
+/// `?copy=candidate`: the fiche as the candidate receives it (without the mark), for the jury
+/// president or the head of school who answers a réclamation; `?done=asked` after a request.
+#[derive(serde::Deserialize, Default)]
+pub struct AppraisalQuery {
+    copy: Option<String>,
+    done: Option<String>,
+}
+
+impl AppraisalQuery {
+    fn candidate_copy(&self) -> bool {
+        self.copy.as_deref() == Some("candidate")
+    }
 }
 
 fn exam_label(a: &CandidateAppraisal) -> String {
@@ -1151,6 +1170,7 @@ pub async fn appraisals(
     parts: Parts,
     Authenticated(ctx): Authenticated,
     Path(id): Path<String>,
+    Query(query): Query<AppraisalQuery>,
 ) -> AppResult<Response> {
     let student_id = path_id(&id)?;
     let (cap, student, _) = match appraisal_access(&state, &ctx, &parts, &id).await {
@@ -1171,6 +1191,9 @@ pub async fn appraisals(
                 ),
                 fiches: Vec::new(),
                 waiting: true,
+                reclamations: Vec::new(),
+                notice: None,
+                candidate_copy: false,
             })?
             .into_response());
         }
@@ -1178,7 +1201,7 @@ pub async fn appraisals(
     };
     let fiches = state.store.candidate_appraisals(&cap).await?;
     // Marks only for those whose capability carries them; the candidate's never does.
-    let marks: Vec<EvaluationRecord> = if cap.with_mark() {
+    let marks: Vec<EvaluationRecord> = if cap.with_mark() && !query.candidate_copy() {
         let facts = state.store.student_facts(student_id).await?;
         match facts.as_ref().and_then(|f| ctx.actor.evaluation_marks(f)) {
             Some(m) => state.store.evaluations_of(&m).await?,
@@ -1216,6 +1239,17 @@ pub async fn appraisals(
         student_name: format!("{} {}", student.first_name, student.last_name),
         fiches,
         waiting: false,
+        reclamations: match state.store.student_facts(student_id).await? {
+            Some(facts) => super::reclamation::candidate_lines(&state, &ctx, &facts).await?,
+            None => Vec::new(),
+        },
+        notice: (query.done.as_deref() == Some("asked")).then(|| Notice {
+            ok: true,
+            text: "Réclamation enregistrée : votre fiche d'appréciation vous sera transmise, sans la note, \
+                   par le président ou la présidente du jury ou le chef d'établissement."
+                .into(),
+        }),
+        candidate_copy: query.candidate_copy(),
     })?
     .into_response())
 }
@@ -1225,6 +1259,7 @@ pub async fn appraisal_copy_pdf(
     parts: Parts,
     Authenticated(ctx): Authenticated,
     Path((id, eid)): Path<(String, String)>,
+    Query(query): Query<AppraisalQuery>,
 ) -> AppResult<Response> {
     let (cap, _, _) = appraisal_access(&state, &ctx, &parts, &id).await?;
     let eid = path_id(&eid)?;
@@ -1243,7 +1278,7 @@ pub async fn appraisal_copy_pdf(
             .ok_or(AppError::Forbidden)?;
         state.store.student_profile(&scap).await?.student
     };
-    let mark = if cap.with_mark() {
+    let mark = if cap.with_mark() && !query.candidate_copy() {
         let facts = state.store.student_facts(cap.student_id()).await?;
         match facts.as_ref().and_then(|f| ctx.actor.evaluation_marks(f)) {
             Some(m) => state

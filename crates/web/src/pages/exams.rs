@@ -138,6 +138,8 @@ pub struct SessionPage {
     pub notice: Option<Notice>,
     /// After an import: row, reasons.
     pub rejected: Vec<(u32, Vec<String>)>,
+    /// How fiches reach the candidates (réclamation or publication): for who may set it.
+    pub appraisals_published: Option<bool>,
 }
 
 fn form_label(form: ExamForm) -> &'static str {
@@ -286,6 +288,10 @@ async fn session_page(
             text: text.to_owned(),
         }),
         rejected: extra.rejected,
+        appraisals_published: match ctx.actor.appraisal_publication(cap.exam_session_id()) {
+            Some(p) => Some(state.store.appraisals_published(&p).await?),
+            None => None,
+        },
     })
 }
 
@@ -312,6 +318,7 @@ fn done_text(done: Option<&str>) -> Option<&'static str> {
         "assigned" => "Candidat(e) affecté(e) à la commission.",
         "schedule" => "Horaires de passage calculés et enregistrés.",
         "closed" => "Session close.",
+        "publication" => "Communication des fiches d’appréciation enregistrée.",
         _ => return None,
     })
 }

@@ -18,6 +18,7 @@ pub mod internships;
 pub mod jury;
 pub mod portable;
 pub mod public;
+pub mod reclamation;
 
 use crate::error::AppError;
 use crate::session::SessionCtx;

@@ -16,7 +16,7 @@ const FINAL: u8 = 14;
 
 /// Where a mark value is written as a mark: « 14 / 20 », « 14/20 », « 14 sur 20 », or a JSON
 /// field named like a mark. Plain numbers are everywhere (dates, ids), so they are not searched.
-fn leaks(text: &str) -> Vec<String> {
+pub(crate) fn leaks(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for p in ["13,37", "13.37", "1337"] {

@@ -395,6 +395,18 @@ async fn build_world(store: &DynStore, blobs: &dyn BlobStore) -> World {
         .set_deliberated(&marks, now)
         .await
         .expect("deliberation");
+    // The académie publishes the session's fiches to every candidate after the deliberation
+    // (the réclamation route is walked by `reclamation.rs`, which turns this off).
+    let publication = Actor::new(
+        users["admin"],
+        vec![Grant::new(Role::Admin, None).expect("grant")],
+    )
+    .appraisal_publication(session_1)
+    .expect("the académie's setting");
+    store
+        .set_appraisals_published(&publication, true, users["admin"], now)
+        .await
+        .expect("publication");
 
     // A réalisation of student_owner with one file, made as the student would: through the
     // capability the access policy gives them.
