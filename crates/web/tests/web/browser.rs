@@ -1059,7 +1059,8 @@ async fn exam_scenario(browser: &Client, server: &TestServer) -> Result<()> {
     submit(browser, "#deliberate button[type='submit']").await?;
     wait_for(browser, "#deliberated").await?;
 
-    // The candidate reads the fiche d'appréciation, and no mark anywhere.
+    // The candidate asks for the fiche d'appréciation (réclamation), the jury president sends
+    // it without the mark, the candidate reads it, and no mark anywhere.
     login_as(browser, base, "camille_candidate").await?;
     browser
         .goto(&format!("{base}/students/{candidate}"))
@@ -1069,6 +1070,28 @@ async fn exam_scenario(browser: &Client, server: &TestServer) -> Result<()> {
         &format!("a[href='/students/{candidate}/appraisals']"),
     )
     .await?;
+    wait_for(browser, "section.reclamation").await?;
+    submit(browser, "section.reclamation button[type='submit']").await?;
+    let asked = body_text(browser).await?;
+    ensure!(
+        asked.contains("en attente de la transmission"),
+        "the request is recorded: {asked}"
+    );
+    login_as(browser, base, "jury_dijon").await?;
+    browser.goto(&format!("{base}/dashboard")).await?;
+    click(browser, "a[href='/reclamations']").await?;
+    wait_for(browser, "#waiting form").await?;
+    submit(browser, "#waiting form button[type='submit']").await?;
+    wait_for(browser, "#answered").await?;
+    let desk = body_text(browser).await?;
+    ensure!(
+        desk.contains("Aucune réclamation en attente."),
+        "the réclamation is answered: {desk}"
+    );
+    login_as(browser, base, "camille_candidate").await?;
+    browser
+        .goto(&format!("{base}/students/{candidate}/appraisals"))
+        .await?;
     wait_for(browser, "section.fiche").await?;
     let fiche = body_text(browser).await?;
     ensure!(
