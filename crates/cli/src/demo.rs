@@ -135,7 +135,7 @@ pub async fn seed(store: &DynStore) -> Result<()> {
             &[g(Role::HeadOfSchool, Some(school))?],
         )
         .await?;
-    seeder
+    let nathalie = seeder
         .person(
             "Nathalie",
             "Lefèvre",
@@ -327,6 +327,13 @@ pub async fn seed(store: &DynStore) -> Result<()> {
         }
     }
 
+    demo_internships(
+        store,
+        &[(sisr, &sisr_students), (slam, &slam_students)],
+        nathalie,
+    )
+    .await?;
+
     // Réalisations of two students, entered as a student would: through the form's checks and
     // the capability the access policy gives the owner of a dossier.
     demo_realisations(
@@ -407,6 +414,71 @@ pub async fn seed(store: &DynStore) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The internships of the demo's students, entered as the student would (through the form's
+/// checks) and their certificates confirmed by the class's teacher: a first-year internship
+/// from mid-May 2026 and a second-year one in winter 2027 (apprentices: their contract).
+/// Kept short of complete on purpose, for the contrôle de conformité to have something to
+/// propose: the last student of each class recorded nothing, one has a certificate still to
+/// bring, and one did only 4 + 2 weeks.
+async fn demo_internships(store: &DynStore, classes: &[(i64, &[i64])], teacher: i64) -> Result<()> {
+    use crate::generate::content;
+    use crate::generate::rng::Rng;
+    let g = |role: Role, scope: Option<i64>| Grant::new(role, scope);
+    for (class_id, list) in classes.iter().copied() {
+        for (n, id) in list.iter().enumerate() {
+            if n + 1 == list.len() {
+                continue;
+            }
+            let facts = store
+                .student_facts(*id)
+                .await?
+                .context("étudiant de démonstration introuvable")?;
+            let owner = Actor::new(*id, vec![g(Role::Student, Some(class_id))?])
+                .student(&facts)
+                .context("l'étudiant lit son dossier")?;
+            let edit = owner.edit().context("l'étudiant modifie son dossier")?;
+            let route = store.student_profile(&owner).await?.student.route;
+            let mut rng = Rng::stream(2027, "demo-internships", &[*id as u64]);
+            let mut forms = content::internships(&mut rng, route, "Caen");
+            // 11 weeks, the second year split 4 + 2: the case the engine proposes as
+            // non-conforming and people decide (five weeks in first year, then four, then two).
+            if n == 2 && forms.len() == 2 {
+                forms[0].end_date = shift_days(&forms[0].start_date, 5 * 7 - 3)?;
+                forms[1].end_date = shift_days(&forms[1].start_date, 4 * 7 - 3)?;
+                let mut last = forms[1].clone();
+                last.start_date = "2027-03-15".into();
+                last.end_date = shift_days(&last.start_date, 2 * 7 - 3)?;
+                forms.push(last);
+            }
+            let inputs = content::parse_internships(&forms)?;
+            let review = Actor::new(teacher, vec![g(Role::Teacher, Some(class_id))?])
+                .student(&facts)
+                .and_then(|c| c.internship_review())
+                .context("l'enseignante vise les attestations")?;
+            for (k, input) in inputs.iter().enumerate() {
+                let internship = store.create_internship(&edit, input, now()).await?;
+                // One second-year certificate still to bring.
+                if !(n == 1 && k == 1) {
+                    store
+                        .confirm_certificate(&review, internship, now())
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An ISO date `days` after another one.
+fn shift_days(iso: &str, days: i64) -> Result<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day =
+        time::Date::parse(iso, format).with_context(|| format!("date de démonstration {iso}"))?;
+    (day + time::Duration::days(days))
+        .format(format)
+        .context("date de démonstration")
 }
 
 fn date(year: i64, month: time::Month, day: u8) -> Result<time::Date> {

@@ -10,11 +10,11 @@
 //! every account. SQLite takes one writer at a time: writes go through a queue in the process
 //! (rather than SQLite's busy wait), reads run beside them.
 
-mod content;
+pub(crate) mod content;
 mod names;
 mod plan;
 mod progress;
-mod rng;
+pub(crate) mod rng;
 
 use crate::options::{self, GenerateArgs, Global};
 use anyhow::{Context, Result};
