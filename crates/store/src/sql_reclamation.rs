@@ -25,6 +25,12 @@ macro_rules! reclamation_store {
                  WHERE c.exam_session_id = e.id AND ev.student_id = u.id \
                  AND ev.visa1_at IS NOT NULL AND ev.visa2_at IS NOT NULL)";
 
+            /// A request with its session, candidate and sender, as `reclamation_from_row` reads them.
+            const FROM_REQUEST: &str = "appraisal_requests q JOIN exam_sessions e ON e.id = q.exam_session_id \
+                 JOIN students s ON s.user_id = q.student_id JOIN users u ON u.id = s.user_id \
+                 JOIN classes cl ON cl.id = s.class_id JOIN schools sc ON sc.id = cl.school_id \
+                 LEFT JOIN users sender ON sender.id = q.sent_by";
+
             const FROM_STUDENT: &str = "students s JOIN users u ON u.id = s.user_id \
                  JOIN classes cl ON cl.id = s.class_id JOIN schools sc ON sc.id = cl.school_id";
 
@@ -128,12 +134,7 @@ macro_rules! reclamation_store {
                         return Ok(Vec::new());
                     }
                     let sql = format!(
-                        "SELECT {RECLAMATION_COLUMNS} FROM appraisal_requests q \
-                         JOIN exam_sessions e ON e.id = q.exam_session_id \
-                         JOIN students s ON s.user_id = q.student_id JOIN users u ON u.id = s.user_id \
-                         JOIN classes cl ON cl.id = s.class_id JOIN schools sc ON sc.id = cl.school_id \
-                         LEFT JOIN users sender ON sender.id = q.sent_by \
-                         WHERE {} ORDER BY q.sent_at IS NOT NULL, q.requested_at DESC, u.last_name, u.first_name",
+                        "SELECT {RECLAMATION_COLUMNS} FROM {FROM_REQUEST} WHERE {} ORDER BY q.sent_at IS NOT NULL, q.requested_at DESC, u.last_name, u.first_name",
                         scope.join(" OR ")
                     );
                     let mut q = db::query(&sql);
@@ -146,12 +147,7 @@ macro_rules! reclamation_store {
 
                 async fn reclamation(&self, cap: &ReclamationAnswerCap) -> Result<Option<ReclamationRecord>> {
                     let sql = format!(
-                        "SELECT {RECLAMATION_COLUMNS} FROM appraisal_requests q \
-                         JOIN exam_sessions e ON e.id = q.exam_session_id \
-                         JOIN students s ON s.user_id = q.student_id JOIN users u ON u.id = s.user_id \
-                         JOIN classes cl ON cl.id = s.class_id JOIN schools sc ON sc.id = cl.school_id \
-                         LEFT JOIN users sender ON sender.id = q.sent_by \
-                         WHERE q.exam_session_id = $1 AND q.student_id = $2"
+                        "SELECT {RECLAMATION_COLUMNS} FROM {FROM_REQUEST} WHERE q.exam_session_id = $1 AND q.student_id = $2"
                     );
                     let row = db::query(&sql)
                         .bind(cap.exam_session_id())

@@ -56,6 +56,11 @@ async fn the_candidate_asks_for_the_fiche_and_the_head_of_school_sends_it_withou
         "{}",
         page.body
     );
+    let title = page.body.split("</title>").next().unwrap_or_default();
+    assert!(
+        !title.contains("<form") && !title.contains("Réclamation"),
+        "the title holds only the page's name: {title}"
+    );
     assert_eq!(candidate.get(&fiche_pdf).await.status, 404);
 
     // Another student cannot ask in the candidate's name; the head of school has nothing yet.
